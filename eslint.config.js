@@ -1,0 +1,29 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['.output/**', '.wxt/**', 'node_modules/**', 'demo-output/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      'no-console': ['error', { allow: ['debug'] }],
+    },
+  },
+  {
+    files: ['tests/**', 'lab/**', 'scripts/**', 'bin/**', 'lib/cli/**'],
+    rules: { 'no-console': 'off' },
+  },
+  {
+    // lib/ stays pure: no browser API and no UI.
+    files: ['lib/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['wxt/*', 'webextension-polyfill', 'preact', '@preact/*', '*/components/*'] },
+      ],
+    },
+  },
+);

@@ -1,0 +1,28 @@
+import { defineConfig } from 'wxt';
+import preact from '@preact/preset-vite';
+
+// Chrome gets MV3 (the only kind the Web Store takes). Firefox gets MV2: its background page is
+// persistent (no idle stop between the hops of a login), host permissions are granted at install
+// rather than left for the user to switch on, and Firefox keeps MV2 supported.
+export default defineConfig({
+  modules: ['@wxt-dev/webextension-polyfill'],
+  vite: () => ({ plugins: [preact()] }),
+  manifest: ({ browser, manifestVersion }) => ({
+    name: 'Session Tracer',
+    description:
+      'See every session of a login: capture, correlate and explain OAuth, OpenID Connect and SAML flows across domains.',
+    // webRequest: observe every hop (never blocking); cookies: the jar and its changes;
+    // storage: the recording switch and settings; host access: every site a login crosses.
+    permissions: ['webRequest', 'cookies', 'storage', 'unlimitedStorage'],
+    ...(manifestVersion === 3
+      ? { host_permissions: ['<all_urls>'] }
+      : { permissions: ['webRequest', 'cookies', 'storage', 'unlimitedStorage', '<all_urls>'] }),
+    ...(browser === 'firefox'
+      ? {
+          browser_specific_settings: {
+            gecko: { id: 'session-tracer@session-tracer.dev', strict_min_version: '115.0' },
+          },
+        }
+      : {}),
+  }),
+});
