@@ -59,6 +59,7 @@ function ExchangeRow(props: { exchange: Exchange; selected: boolean; onSelect: (
       data-method={s.method}
       data-status={s.status}
       data-host={s.host}
+      data-tab-id={e.tabId}
       data-url={e.url}
       data-redirect-url={e.redirectUrl ?? ''}
       data-set-cookies={names.join(' ')}

@@ -23,7 +23,12 @@ export function Toolbar() {
       <span class="scope" data-testid="scope">
         {scope}
       </span>
-      <span class="count" data-testid="exchange-count">
+      <span
+        class="count"
+        data-testid="exchange-count"
+        data-exchanges={store.exchanges.value.length}
+        data-cookie-events={store.cookieEvents.value.length}
+      >
         {store.exchanges.value.length} hops · {store.cookieEvents.value.length} cookie changes
       </span>
       {!store.connected.value && (

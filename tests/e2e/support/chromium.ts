@@ -1,0 +1,150 @@
+import path from 'node:path';
+import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
+import { PANEL_TITLE } from '../../../lib/panel-title';
+
+export const CHROME_BUILD = path.resolve('.output/chrome-mv3');
+/** Debian's /usr/bin/chromium is a shell wrapper; puppeteer's pipe needs the binary itself. */
+const CHROMIUM = process.env['CHROMIUM_BIN'] ?? '/usr/lib/chromium/chromium';
+
+export interface ExtensionBrowser {
+  browser: Browser;
+  extensionId: string;
+  /** The panel page opened as an ordinary extension tab (all tabs, or one tab with ?tabId=). */
+  openPanelPage(query?: string): Promise<Page>;
+  /** Stops the extension's service worker, as Chrome does to an idle one. */
+  stopServiceWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Real Chromium, headless, with the built extension loaded. */
+export async function launchChromiumWithExtension(
+  options: { userDataDir?: string } = {},
+): Promise<ExtensionBrowser> {
+  const browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    pipe: true,
+    enableExtensions: [CHROME_BUILD],
+    handleDevToolsAsPage: true,
+    ...(options.userDataDir ? { userDataDir: options.userDataDir } : {}),
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
+  });
+  const worker = await browser.waitForTarget(
+    (t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://'),
+    { timeout: 20_000 },
+  );
+  const extensionId = new URL(worker.url()).host;
+  return {
+    browser,
+    extensionId,
+    async openPanelPage(query = '') {
+      const page = await browser.newPage();
+      await page.goto(`chrome-extension://${extensionId}/devtools-panel.html${query}`);
+      await page.waitForSelector('[data-testid="record-toggle"]');
+      return page;
+    },
+    async stopServiceWorker() {
+      const target = await browser.waitForTarget(
+        (t) =>
+          t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`),
+      );
+      const sw = await target.worker();
+      await sw?.close();
+      // Wait until Chrome no longer lists it: the worker is really gone.
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        const alive = browser
+          .targets()
+          .some(
+            (t) =>
+              t.type() === 'service_worker' &&
+              t.url().startsWith(`chrome-extension://${extensionId}/`),
+          );
+        if (!alive) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('the service worker did not stop');
+    },
+    close: () => browser.close(),
+  };
+}
+
+/**
+ * Opens real DevTools for `page` and shows our panel; returns the panel's frame. This uses
+ * DevTools internals (InspectorView), kept here alone so a DevTools change is mended in one place.
+ */
+export async function openDevToolsPanel(page: Page, extensionId: string): Promise<Frame> {
+  const devtools = await page.openDevTools();
+  const panelId = `chrome-extension://${extensionId}${PANEL_TITLE}`;
+  const deadline = Date.now() + 20_000;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      // A string, so that the test runner's transform leaves the dynamic import alone.
+      await devtools.evaluate(
+        `(async () => { const legacy = await import('./ui/legacy/legacy.js');
+          await legacy.InspectorView.InspectorView.instance().showPanel(${JSON.stringify(panelId)}); })()`,
+      );
+      const frame = devtools.frames().find((f) => f.url().includes('devtools-panel.html'));
+      if (frame) {
+        await frame.waitForSelector('[data-testid="record-toggle"]');
+        return frame;
+      }
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the Sessions panel did not open in DevTools: ${String(lastError)}`);
+}
+
+/** What the panel's hop list shows, row by row, read through its test hooks. */
+export interface ShownHop {
+  method: string;
+  status: string;
+  url: string;
+  redirect: string;
+  setCookies: string[];
+}
+
+/** Rows of the hop list, less the browser's own favicon fetches (no scenario asks for them). */
+export async function shownHops(target: Page | Frame): Promise<ShownHop[]> {
+  const rows = await target.$$eval('[data-testid="exchange-row"]', (rows) =>
+    rows.map((r) => {
+      const d = (r as HTMLElement).dataset;
+      return {
+        method: d['method'] ?? '',
+        status: d['status'] ?? '',
+        url: d['url'] ?? '',
+        redirect: d['redirectUrl'] ?? '',
+        setCookies: (d['setCookies'] ?? '').split(' ').filter(Boolean),
+      };
+    }),
+  );
+  return rows.filter((r) => !r.url.endsWith('/favicon.ico'));
+}
+
+/** Waits until the panel shows a row for every URL in `urls` (the list is live). */
+export async function waitForHops(
+  target: Page | Frame,
+  urls: string[],
+  timeoutMs = 15_000,
+): Promise<ShownHop[]> {
+  const deadline = Date.now() + timeoutMs;
+  let shown: ShownHop[] = [];
+  while (Date.now() < deadline) {
+    shown = await shownHops(target);
+    if (urls.every((u) => shown.some((h) => h.url === u))) return shown;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(
+    `the panel showed ${JSON.stringify(shown.map((h) => h.url))}, not all of ${JSON.stringify(urls)}`,
+  );
+}
