@@ -162,7 +162,9 @@ export class Recorder {
     const subscriber: Subscriber = { port, subscription };
     // Live additions start now; the panel merges them with the snapshot by id.
     this.#subscribers.add(subscriber);
-    port.send('recording', { on: this.#recording });
+    this.#broadcast((s) => {
+      if (s === subscriber) s.port.send('recording', { on: this.#recording });
+    });
     await this.flush();
     const query = subscription.tabId === undefined ? {} : { tabId: subscription.tabId };
     const [exchanges, cookieEvents] = await Promise.all([
@@ -172,11 +174,18 @@ export class Recorder {
     const chunk = this.#options.snapshotChunk ?? 1000;
     const parts = Math.max(1, Math.ceil(Math.max(exchanges.length, cookieEvents.length) / chunk));
     for (let i = 0; i < parts; i++) {
-      port.send('snapshot', {
-        exchanges: exchanges.slice(i * chunk, (i + 1) * chunk),
-        cookieEvents: cookieEvents.slice(i * chunk, (i + 1) * chunk),
-        done: i === parts - 1,
-      });
+      // The panel may have closed while the snapshot was read: stop quietly.
+      if (!this.#subscribers.has(subscriber)) return;
+      try {
+        port.send('snapshot', {
+          exchanges: exchanges.slice(i * chunk, (i + 1) * chunk),
+          cookieEvents: cookieEvents.slice(i * chunk, (i + 1) * chunk),
+          done: i === parts - 1,
+        });
+      } catch {
+        this.#subscribers.delete(subscriber);
+        return;
+      }
     }
   }
 

@@ -205,3 +205,22 @@ describe('Recorder', () => {
     expect(exchangesIn(livePanel.received)).toEqual(['http://a.localhost/x']);
   });
 });
+
+describe('Recorder and a panel that closes early', () => {
+  it('a panel that closes while its snapshot is read causes no error', async () => {
+    const store = makeStore();
+    const recorder = new Recorder({ store, setting, now: () => 5, batchDelayMs: 1 });
+    for (const e of hop('1', 'http://a.localhost/')) recorder.handleWebRequest(e);
+    await recorder.flush();
+    const [panelSide, backgroundSide] = portPair();
+    recorder.connectPanel(backgroundSide);
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    panelSide.postMessage({ type: 'subscribe', payload: {} });
+    panelSide.disconnect();
+    await new Promise((r) => setTimeout(r, 30));
+    process.off('unhandledRejection', onRejection);
+    expect(rejections).toEqual([]);
+  });
+});
