@@ -77,6 +77,8 @@ export interface TokenInfo {
   verificationReason?: string;
   /** Human times of exp, iat, nbf, auth_time, as ISO strings. */
   times?: Record<string, string>;
+  /** The token itself, for verify(); never written to an export or to --json output. */
+  raw?: string;
 }
 
 export interface Diagnostic {

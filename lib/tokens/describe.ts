@@ -34,6 +34,7 @@ export function describeToken(sighting: TokenSighting, exchangeId: string): Toke
     claims: decoded.claims,
     verification: decoded.format === 'jws' ? 'unverified' : 'unverifiable',
   };
+  if (decoded.format === 'jws') info.raw = sighting.value;
   if (decoded.format === 'opaque')
     info.verificationReason =
       'opaque token: only introspection at the authorization server can check it';
