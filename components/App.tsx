@@ -1,4 +1,6 @@
 import { ExchangeList } from './ExchangeList';
+import { FlowList } from './FlowList';
+import { FlowView } from './FlowView';
 import { HopDetails } from './HopDetails';
 import { Notices } from './Notices';
 import { Toolbar } from './Toolbar';
@@ -9,7 +11,11 @@ export function App() {
       <Toolbar />
       <Notices />
       <main class="main">
-        <ExchangeList />
+        <FlowList />
+        <div class="center">
+          <FlowView />
+          <ExchangeList />
+        </div>
         <HopDetails />
       </main>
     </div>

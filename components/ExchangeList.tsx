@@ -8,7 +8,10 @@ const ROW_HEIGHT = 24;
 /** Every recorded hop, live: method, status, host, path, redirect target, Set-Cookie count. */
 export function ExchangeList() {
   const store = useStore();
-  const exchanges = store.exchanges.value;
+  const flow = store.selectedFlow.value;
+  const all = store.exchanges.value;
+  // A selected flow shows its own hops, login pages included.
+  const exchanges = flow ? all.filter((e) => flow.exchangeIds.includes(e.id)) : all;
   const selectedId = store.selectedId.value;
   return (
     <section class="exchanges" aria-label="Hops">

@@ -1,4 +1,6 @@
 import { batch, computed, signal } from '@preact/signals';
+import { analyze } from '@/lib/analysis/analyze';
+import type { Analysis } from '@/lib/analysis/types';
 import type { CookieEvent, Exchange } from '@/lib/model';
 import {
   TypedPort,
@@ -20,6 +22,7 @@ export interface PanelStoreOptions {
   /** How long to wait before reconnecting after the port closed. */
   reconnectDelayMs?: number;
   setTimer?: (fn: () => void, ms: number) => unknown;
+  now?: () => number;
 }
 
 /**
@@ -41,6 +44,19 @@ export function createPanelStore(options: PanelStoreOptions) {
     const id = selectedId.value;
     return id === null ? undefined : exchanges.value.find((e) => e.id === id);
   });
+  const selectedFlowId = signal<string | null>(null);
+  // The analysis follows the recording: rerun on every change (analyze() is pure and fast).
+  const analysis = computed<Analysis>(() =>
+    analyze({
+      exchanges: exchanges.value,
+      cookieEvents: cookieEvents.value,
+      now: (options.now ?? Date.now)(),
+      cookieJarVisible: true,
+    }),
+  );
+  const selectedFlow = computed(() =>
+    analysis.value.flows.find((f) => f.id === selectedFlowId.value),
+  );
   let port: TypedPort<BackgroundMessages, PanelMessages> | undefined;
   let closed = false;
 
@@ -61,6 +77,7 @@ export function createPanelStore(options: PanelStoreOptions) {
       exchanges.value = [];
       cookieEvents.value = [];
       selectedId.value = null;
+      selectedFlowId.value = null;
     });
   };
 
@@ -109,6 +126,9 @@ export function createPanelStore(options: PanelStoreOptions) {
     notices,
     selectedId,
     selected,
+    analysis,
+    selectedFlowId,
+    selectedFlow,
     subscription: options.subscription,
     start: open,
     stop() {
@@ -123,6 +143,12 @@ export function createPanelStore(options: PanelStoreOptions) {
     },
     select(id: string | null) {
       selectedId.value = id;
+    },
+    selectFlow(id: string | null) {
+      batch(() => {
+        selectedFlowId.value = id;
+        selectedId.value = null;
+      });
     },
     dismissNotices() {
       notices.value = [];

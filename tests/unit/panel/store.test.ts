@@ -75,3 +75,38 @@ describe('panel store', () => {
     expect(store.exchanges.value).toEqual([]);
   });
 });
+
+describe('panel store analysis', () => {
+  it('analyses what arrives: a login becomes a flow the panel can select', async () => {
+    const { TrafficBuilder } = await import('../../helpers/flow-builder');
+    const t = new TrafficBuilder();
+    const authorize =
+      'https://as.example/authorize?response_type=code&client_id=c&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&state=s&nonce=n&scope=openid&code_challenge=x&code_challenge_method=S256';
+    t.go('GET', 'https://app.example/login', { redirect: authorize });
+    t.go('GET', authorize, { redirect: 'https://as.example/login' });
+    t.go('GET', 'https://as.example/login');
+    t.go('POST', 'https://as.example/login', {
+      form: { username: 'a', password: 'p' },
+      redirect: 'https://app.example/cb?code=k&state=s&iss=https%3A%2F%2Fas.example',
+      setCookies: ['sess=1; Path=/; HttpOnly; Secure'],
+      newRequest: true,
+    });
+    t.go('GET', 'https://app.example/cb?code=k&state=s&iss=https%3A%2F%2Fas.example', {
+      setCookies: ['app=1; Path=/; HttpOnly; Secure'],
+    });
+    const { store, backgrounds } = connectedStore();
+    backgrounds[0]!.postMessage({
+      type: 'snapshot',
+      payload: { exchanges: t.exchanges, cookieEvents: [], done: true },
+    });
+    const flows = store.analysis.value.flows;
+    expect(flows.map((f) => [f.kind, f.outcome])).toEqual([['interactive-login', 'success']]);
+    store.selectFlow(flows[0]!.id);
+    expect(
+      store.selectedFlow.value?.tiers.map((x) => [x.role, x.sessionCookies.map((c) => c.name)]),
+    ).toEqual([
+      ['app', ['app']],
+      ['authorization-server', ['sess']],
+    ]);
+  });
+});
