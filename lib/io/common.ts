@@ -155,8 +155,10 @@ export function parseUrlencoded(text: string): [string, string][] {
 /** The text cut to at most `maxBytes` of UTF-8, without splitting a character. */
 export function capUtf8(text: string, maxBytes: number): { text: string; truncated: boolean } {
   if (text.length * 3 <= maxBytes) return { text, truncated: false };
-  const bytes = new TextEncoder().encode(text);
-  if (bytes.length <= maxBytes) return { text, truncated: false };
+  // Every character is at least one byte: the first maxBytes characters are enough to look at.
+  const head = text.length > maxBytes ? text.slice(0, maxBytes) : text;
+  const bytes = new TextEncoder().encode(head);
+  if (bytes.length <= maxBytes) return { text: head, truncated: head !== text };
   let end = maxBytes;
   // Back up to the start of a UTF-8 sequence (continuation bytes are 10xxxxxx).
   while (end > 0 && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
