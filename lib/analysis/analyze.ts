@@ -6,7 +6,8 @@ import { describeToken } from '../tokens/describe';
 import { findTokens } from '../tokens/extract';
 import { runFlowRules, runGlobalRules } from '../diagnostics/registry';
 import { buildFlows, type FlowDraft, type SamlRequestInfo } from './flows';
-import { messageOf, prepareHops, type Hop } from './hops';
+import { chainFrom, messageOf, prepareHops, type Hop } from './hops';
+import { isRemoval } from '../protocol/cookies';
 import { narrate } from './narrative';
 import { computeTiers, type SessionMemory } from './tiers';
 import {
@@ -78,17 +79,36 @@ export function analyze(input: AnalyzeInput): Analysis {
   };
 
   const drafts = buildFlows(hops, samlInfo);
-  const memory: SessionMemory = new Map();
-  const flows: Flow[] = [];
-  drafts.forEach((draft, i) => {
-    const flowHops = [...draft.hops].sort((a, b) => a - b).map((index) => hops[index] as Hop);
-    if (flowHops.length === 0) return;
-    const flow = buildFlow(`flow-${i + 1}`, draft, flowHops, hops, input, memory, flows);
-    const context: FlowContext = { flow, draft, hops, flowHops, input, samlInfo, previous: flows };
-    flow.diagnostics = runFlowRules(context);
-    flow.narrative = narrate(context);
-    flows.push(flow);
-  });
+  const materialize = (list: FlowDraft[]): Flow[] => {
+    const memory: SessionMemory = new Map();
+    const flows: Flow[] = [];
+    list.forEach((draft, i) => {
+      const flowHops = [...draft.hops].sort((a, b) => a - b).map((index) => hops[index] as Hop);
+      if (flowHops.length === 0) return;
+      const flow = buildFlow(`flow-${i + 1}`, draft, flowHops, hops, input, memory, flows);
+      const context: FlowContext = {
+        flow,
+        draft,
+        hops,
+        flowHops,
+        input,
+        samlInfo,
+        previous: flows,
+      };
+      flow.diagnostics = runFlowRules(context);
+      flow.narrative = narrate(context);
+      flows.push(flow);
+    });
+    return flows;
+  };
+  let flows = materialize(drafts);
+  // An app that ends only its own session sends no protocol message: once the first pass has
+  // learnt the app's session cookies, a hop that clears them is a logout of its own.
+  const appLogouts = appOnlyLogouts(hops, drafts, flows);
+  if (appLogouts.length > 0) {
+    const firstHop = (d: FlowDraft) => Math.min(...d.hops);
+    flows = materialize([...drafts, ...appLogouts].sort((a, b) => firstHop(a) - firstHop(b)));
+  }
 
   // Recording-wide problems also show on every flow whose hops show them.
   const global = runGlobalRules({ hops, flows, input });
@@ -169,9 +189,9 @@ function partiesOf(
   previous: readonly Flow[],
 ): Party[] {
   const parties: Party[] = [];
-  const add = (origin: string, role: Party['role'], url: string) => {
+  const add = (origin: string, role: Party['role'], url: string, label?: string) => {
     if (!origin || parties.some((p) => p.origin === origin)) return;
-    parties.push({ origin, role, label: partyLabel(url) });
+    parties.push({ origin, role, label: label ?? partyLabel(url) });
   };
   if (draft.kind === 'login') {
     const root = draft.legs[0];
@@ -200,7 +220,7 @@ function partiesOf(
   );
   if (appOrigin) add(appOrigin, 'app', appOrigin);
   if (endSession) add(endSession.origin, 'authorization-server', endSession.e.url);
-  for (const p of logins.flatMap((f) => f.parties)) add(p.origin, p.role, p.label ?? p.origin);
+  for (const p of logins.flatMap((f) => f.parties)) add(p.origin, p.role, p.origin, p.label);
   if (draft.kind === 'token-refresh' && firstHop) {
     add(firstHop.e.initiator ?? '', 'app', firstHop.e.initiator ?? '');
     add(firstHop.origin, 'authorization-server', firstHop.e.url);
@@ -399,4 +419,49 @@ function tokensOf(flowHops: Hop[], hops: readonly Hop[], input: AnalyzeInput): T
     }
   }
   return tokens;
+}
+
+/** Hops outside every flow that clear a cookie an earlier flow found to be an app session. */
+function appOnlyLogouts(hops: readonly Hop[], drafts: FlowDraft[], flows: Flow[]): FlowDraft[] {
+  const owned = new Set(drafts.flatMap((d) => [...d.hops]));
+  const appSessions = new Map<string, { names: Set<string>; since: number }>();
+  for (const f of flows) {
+    for (const t of f.tiers) {
+      if (t.role !== 'app') continue;
+      const names = t.sessionCookies
+        .filter((c) => c.change === 'created' || c.change === 'updated')
+        .map((c) => c.name);
+      if (names.length === 0) continue;
+      const entry = appSessions.get(t.origin) ?? { names: new Set<string>(), since: f.end };
+      for (const n of names) entry.names.add(n);
+      entry.since = Math.min(entry.since, f.end);
+      appSessions.set(t.origin, entry);
+    }
+  }
+  const logouts: FlowDraft[] = [];
+  for (const hop of hops) {
+    if (owned.has(hop.index) || !hop.isDocument) continue;
+    const session = appSessions.get(hop.origin);
+    if (!session || hop.e.startedAt < session.since) continue;
+    const clears = hop.setCookies.some(
+      (c) => session.names.has(c.name) && isRemoval(c, hop.e.startedAt),
+    );
+    if (!clears) continue;
+    const draft: FlowDraft = {
+      kind: 'logout',
+      tabId: hop.e.tabId,
+      hops: new Set(),
+      legs: [],
+      closed: true,
+      finishing: true,
+      lastActivity: hop.e.startedAt,
+    };
+    for (const h of chainFrom(hops, hop)) {
+      if (owned.has(h.index)) break;
+      draft.hops.add(h.index);
+      owned.add(h.index);
+    }
+    logouts.push(draft);
+  }
+  return logouts;
 }

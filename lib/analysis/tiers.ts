@@ -38,22 +38,21 @@ export function computeTiers(input: TierInput): Tier[] {
     const sets = lastSetPerName(partyHops);
     const callbackIndex = input.callbackHop?.index ?? -1;
 
-    for (const [name, { cookie, hop, clearedLater }] of sets) {
-      const removal = isRemoval(cookie, hop.e.startedAt);
-      if (removal) {
-        if (
-          known.has(name) ||
-          input.isLogout ||
-          sentBefore(input.flowHops, hop, party.origin, name)
-        ) {
-          cookies.set(name, sessionCookie(name, 'cleared', cookie, hop));
-        }
+    for (const [name, { cookie, hop, setInFlow }] of sets) {
+      const previous = previousValue(input.flowHops, hop, party.origin, name) ?? known.get(name);
+      if (isRemoval(cookie, hop.e.startedAt)) {
+        // Cleared: a session the party had before this flow ended. A cookie set and cleared
+        // within the flow was only a transaction cookie.
+        const hadBefore =
+          known.has(name) || firstSentBefore(input.flowHops, setInFlow ?? hop, party.origin, name);
+        if (hadBefore) cookies.set(name, sessionCookie(name, 'cleared', cookie, hop));
         continue;
       }
-      if (clearedLater || isTransactionPath(cookie, hop, input.flowHops)) continue;
+      if (isTransactionPath(cookie, hop, input.flowHops)) continue;
       if (party.role === 'app' && callbackIndex !== -1 && hop.index < callbackIndex) continue;
-      const previous = previousValue(input.flowHops, hop, party.origin, name) ?? known.get(name);
-      const change = previous !== undefined ? 'updated' : 'created';
+      // The same value set again only refreshes the session (a rolling expiry): it was sent.
+      const change =
+        previous === undefined ? 'created' : previous === cookie.value ? 'sent' : 'updated';
       cookies.set(name, sessionCookie(name, change, cookie, hop));
     }
 
@@ -70,8 +69,15 @@ export function computeTiers(input: TierInput): Tier[] {
           attributes: { secure: false, httpOnly: false, size: byteLength(sent.name + sent.value) },
           exchangeId: requestHop.e.id,
         });
-        if (!input.interactive && party.role !== 'app') ssoProven = true;
       }
+    }
+    // An AS or IdP session that was sent on its authorization request answered with no login
+    // UI proves single sign-on.
+    if (!input.interactive && party.role !== 'app') {
+      const sentOnRequest = new Set(requestHops.flatMap((h) => h.sentCookies.map((c) => c.name)));
+      ssoProven = [...cookies.values()].some(
+        (c) => c.change === 'sent' && sentOnRequest.has(c.name),
+      );
     }
 
     const tier: Tier = {
@@ -93,10 +99,11 @@ export function computeTiers(input: TierInput): Tier[] {
 }
 
 interface LastSet {
+  /** The last Set-Cookie of this name in the flow (a removal, perhaps). */
   cookie: SetCookie;
   hop: Hop;
-  /** The cookie was set, then removed again within the flow. */
-  clearedLater: boolean;
+  /** The first hop of the flow that set a value (not a removal), if any. */
+  setInFlow?: Hop;
 }
 
 function lastSetPerName(hops: Hop[]): Map<string, LastSet> {
@@ -105,12 +112,13 @@ function lastSetPerName(hops: Hop[]): Map<string, LastSet> {
     for (const cookie of hop.setCookies) {
       if (!cookie.name) continue;
       const earlier = out.get(cookie.name);
-      const removal = isRemoval(cookie, hop.e.startedAt);
-      if (earlier && removal && !isRemoval(earlier.cookie, earlier.hop.e.startedAt)) {
-        earlier.clearedLater = true;
-        continue;
-      }
-      out.set(cookie.name, { cookie, hop, clearedLater: false });
+      const entry: LastSet = { cookie, hop };
+      const firstSet =
+        earlier?.setInFlow ??
+        (earlier && !isRemoval(earlier.cookie, earlier.hop.e.startedAt) ? earlier.hop : undefined);
+      if (firstSet) entry.setInFlow = firstSet;
+      else if (!isRemoval(cookie, hop.e.startedAt)) entry.setInFlow = hop;
+      out.set(cookie.name, entry);
     }
   }
   return out;
@@ -163,8 +171,12 @@ function previousValue(
   return undefined;
 }
 
-function sentBefore(flowHops: Hop[], hop: Hop, origin: string, name: string): boolean {
-  return previousValue(flowHops, hop, origin, name) !== undefined;
+/** The cookie was sent to the party before `hop`: it existed before this flow touched it. */
+function firstSentBefore(flowHops: Hop[], hop: Hop, origin: string, name: string): boolean {
+  return flowHops.some(
+    (h) =>
+      h.index <= hop.index && h.origin === origin && h.sentCookies.some((c) => c.name === name),
+  );
 }
 
 function sessionCookie(
