@@ -1,8 +1,8 @@
-import { ExchangeList } from './ExchangeList';
 import { FlowList } from './FlowList';
 import { FlowView } from './FlowView';
 import { HopDetails } from './HopDetails';
 import { Notices } from './Notices';
+import { SourceNotes } from './SourceNotes';
 import { Toolbar } from './Toolbar';
 
 export function App() {
@@ -10,11 +10,11 @@ export function App() {
     <div class="app">
       <Toolbar />
       <Notices />
+      <SourceNotes />
       <main class="main">
         <FlowList />
         <div class="center">
           <FlowView />
-          <ExchangeList />
         </div>
         <HopDetails />
       </main>

@@ -8,10 +8,8 @@ const ROW_HEIGHT = 24;
 /** Every recorded hop, live: method, status, host, path, redirect target, Set-Cookie count. */
 export function ExchangeList() {
   const store = useStore();
-  const flow = store.selectedFlow.value;
-  const all = store.exchanges.value;
-  // A selected flow shows its own hops, login pages included.
-  const exchanges = flow ? all.filter((e) => flow.exchangeIds.includes(e.id)) : all;
+  // A selected flow shows its own hops (login pages included); then the search filter applies.
+  const exchanges = store.visibleExchanges.value;
   const selectedId = store.selectedId.value;
   return (
     <section class="exchanges" aria-label="Hops">

@@ -1,19 +1,22 @@
 import type { Header } from '@/lib/model';
+import { decodeHop } from '@/lib/view/hop-detail';
 import { summarizeExchange } from '@/lib/view/exchange-summary';
 import { useStore } from './context';
 
-/** The selected hop: URL, redirect, cookies sent and set, headers and form fields. */
+/** The selected hop: URL, redirect, decoded parameters and SAML, cookies sent and set, headers. */
 export function HopDetails() {
   const store = useStore();
   const e = store.selected.value;
   if (!e) {
     return (
       <aside class="details empty" data-testid="hop-details-empty">
-        Select a hop to see its headers and cookies.
+        Select a hop (an arrow of the sequence, or a row of the hop list) to see its parameters,
+        cookies and headers.
       </aside>
     );
   }
   const s = summarizeExchange(e);
+  const decoded = decodeHop(e);
   return (
     <aside
       class="details"
@@ -30,6 +33,52 @@ export function HopDetails() {
         </p>
       )}
       {e.error && <p class="error">Failed: {e.error}</p>}
+      {decoded.messages.length > 0 && (
+        <p data-testid="hop-messages">Protocol: {decoded.messages.join(', ')}</p>
+      )}
+      {decoded.params.length > 0 && (
+        <>
+          <h3>Parameters</h3>
+          <table class="headers" data-testid="hop-params">
+            <tbody>
+              {decoded.params.map((p, i) => (
+                <tr key={i} data-testid="hop-param" data-name={p.name} data-location={p.location}>
+                  <th scope="row">
+                    {p.name} <small>{p.location}</small>
+                  </th>
+                  <td>{p.value}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      {decoded.saml && (
+        <>
+          <h3>SAML {decoded.saml.type === 'saml-request' ? 'request' : 'response'}</h3>
+          {decoded.saml.error ? (
+            <p class="error" data-testid="saml-error">
+              Could not decode: {decoded.saml.error}
+            </p>
+          ) : (
+            <>
+              <table class="headers" data-testid="saml-summary">
+                <tbody>
+                  {Object.entries(decoded.saml.summary ?? {}).map(([k, v]) => (
+                    <tr key={k}>
+                      <th scope="row">{k}</th>
+                      <td>{typeof v === 'string' ? v : JSON.stringify(v)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+              <pre class="xml" data-testid="saml-xml">
+                {decoded.saml.xml}
+              </pre>
+            </>
+          )}
+        </>
+      )}
       <h3>Cookies sent ({s.sentCookies.length})</h3>
       <ul>
         {s.sentCookies.map((c, i) => (

@@ -1,6 +1,7 @@
 import { batch, computed, signal } from '@preact/signals';
 import { analyze } from '@/lib/analysis/analyze';
 import type { Analysis } from '@/lib/analysis/types';
+import type { ImportResult } from '@/lib/io/types';
 import type { CookieEvent, Exchange } from '@/lib/model';
 import {
   TypedPort,
@@ -9,15 +10,18 @@ import {
   type PortLike,
   type Subscription,
 } from '@/lib/messaging/protocol';
+import { filterExchanges } from '@/lib/view/filter';
 
 export interface Notice {
   level: 'info' | 'warning' | 'error';
   message: string;
 }
 
+export type PanelTab = 'sequence' | 'sessions' | 'tokens' | 'problems' | 'narrative' | 'hops';
+
 export interface PanelStoreOptions {
-  /** Opens a new port to the background (called again after the worker restarts). */
-  connect: () => PortLike;
+  /** Opens a new port to the background (called again after the worker restarts); absent in the viewer. */
+  connect?: () => PortLike;
   subscription: Subscription;
   /** How long to wait before reconnecting after the port closed. */
   reconnectDelayMs?: number;
@@ -25,38 +29,73 @@ export interface PanelStoreOptions {
   now?: () => number;
 }
 
+/** Where the records came from: the live recording, or a file opened in the viewer. */
+export interface RecordSource {
+  kind: 'live' | 'file';
+  name?: string;
+  cookiesVisible: boolean;
+  warnings: string[];
+  responseBodies: Record<string, string>;
+}
+
 /**
  * The panel's state: records merged by id (the snapshot and live additions may overlap, and a
- * restarted worker sends its snapshot again), the recording switch and notices. Only this store
- * talks to the port; components read its signals.
+ * restarted worker sends its snapshot again), the analysis derived from them, what is selected,
+ * the recording switch and notices. Only this store talks to the port; components read signals.
  */
 export function createPanelStore(options: PanelStoreOptions) {
   const exchangesById = new Map<string, Exchange>();
   const cookieEventsById = new Map<string, CookieEvent>();
   const exchanges = signal<Exchange[]>([]);
   const cookieEvents = signal<CookieEvent[]>([]);
+  const source = signal<RecordSource>({
+    kind: options.connect ? 'live' : 'file',
+    cookiesVisible: true,
+    warnings: [],
+    responseBodies: {},
+  });
   const recording = signal(true);
   const connected = signal(false);
-  const loaded = signal(false);
+  const loaded = signal(!options.connect);
   const notices = signal<Notice[]>([]);
   const selectedId = signal<string | null>(null);
-  const selected = computed(() => {
-    const id = selectedId.value;
-    return id === null ? undefined : exchanges.value.find((e) => e.id === id);
-  });
   const selectedFlowId = signal<string | null>(null);
-  // The analysis follows the recording: rerun on every change (analyze() is pure and fast).
+  const tab = signal<PanelTab>('sequence');
+  const search = signal('');
+  const loginOnly = signal(false);
+
+  // The analysis follows the records: rerun on every change (analyze() is pure and fast).
   const analysis = computed<Analysis>(() =>
     analyze({
       exchanges: exchanges.value,
       cookieEvents: cookieEvents.value,
       now: (options.now ?? Date.now)(),
-      cookieJarVisible: true,
+      responseBodies: source.value.responseBodies,
+      cookiesVisible: source.value.cookiesVisible,
+      cookieJarVisible: source.value.kind === 'live' || cookieEvents.value.length > 0,
     }),
   );
+  const selected = computed(() => {
+    const id = selectedId.value;
+    return id === null ? undefined : exchanges.value.find((e) => e.id === id);
+  });
   const selectedFlow = computed(() =>
     analysis.value.flows.find((f) => f.id === selectedFlowId.value),
   );
+  /** The hops the list shows: the selected flow's, or all traffic, then the filters. */
+  const visibleExchanges = computed(() => {
+    const flow = selectedFlow.value;
+    const inFlows = loginOnly.value
+      ? new Set(analysis.value.flows.flatMap((f) => f.exchangeIds))
+      : undefined;
+    const base = flow
+      ? exchanges.value.filter((e) => flow.exchangeIds.includes(e.id))
+      : inFlows
+        ? exchanges.value.filter((e) => inFlows.has(e.id))
+        : exchanges.value;
+    return filterExchanges(base, search.value);
+  });
+
   let port: TypedPort<BackgroundMessages, PanelMessages> | undefined;
   let closed = false;
 
@@ -80,31 +119,33 @@ export function createPanelStore(options: PanelStoreOptions) {
       selectedFlowId.value = null;
     });
   };
+  const notify = (notice: Notice) => (notices.value = [...notices.value.slice(-4), notice]);
 
   const open = () => {
-    if (closed) return;
+    const connect = options.connect;
+    if (closed || !connect) return;
     let raw: PortLike;
     try {
-      raw = options.connect();
+      raw = connect();
     } catch (error) {
-      notices.value = [
-        ...notices.value,
-        { level: 'error', message: `Cannot reach the extension: ${String(error)}` },
-      ];
+      notify({ level: 'error', message: `Cannot reach the extension: ${String(error)}` });
       return;
     }
+    // While a file is shown, the recording goes on in the background but not into this view.
+    const showingLive = () => source.value.kind === 'live';
     port = new TypedPort<BackgroundMessages, PanelMessages>(raw, {
       snapshot: ({ exchanges: e, cookieEvents: c, done }) =>
+        showingLive() &&
         batch(() => {
           mergeExchanges(e);
           mergeCookieEvents(c);
           if (done) loaded.value = true;
         }),
-      'exchanges-added': ({ exchanges: e }) => mergeExchanges(e),
-      'cookie-events-added': ({ cookieEvents: c }) => mergeCookieEvents(c),
-      cleared: () => reset(),
+      'exchanges-added': ({ exchanges: e }) => showingLive() && mergeExchanges(e),
+      'cookie-events-added': ({ cookieEvents: c }) => showingLive() && mergeCookieEvents(c),
+      cleared: () => showingLive() && reset(),
       recording: ({ on }) => (recording.value = on),
-      notice: (notice) => (notices.value = [...notices.value.slice(-4), notice]),
+      notice: notify,
     });
     connected.value = true;
     port.onDisconnect(() => {
@@ -120,6 +161,7 @@ export function createPanelStore(options: PanelStoreOptions) {
   return {
     exchanges,
     cookieEvents,
+    source,
     recording,
     connected,
     loaded,
@@ -129,7 +171,12 @@ export function createPanelStore(options: PanelStoreOptions) {
     analysis,
     selectedFlowId,
     selectedFlow,
+    visibleExchanges,
+    tab,
+    search,
+    loginOnly,
     subscription: options.subscription,
+    live: options.connect !== undefined,
     start: open,
     stop() {
       closed = true;
@@ -139,10 +186,21 @@ export function createPanelStore(options: PanelStoreOptions) {
       port?.send('set-recording', { on });
     },
     clear() {
-      port?.send('clear', {});
+      if (port) port.send('clear', {});
+      else reset();
+    },
+    /** Asks the background to delete one party's session cookies from the jar. */
+    clearTier(cookies: { url: string; name: string }[]) {
+      port?.send('clear-cookies', { cookies });
     },
     select(id: string | null) {
       selectedId.value = id;
+    },
+    /** Selects a hop and shows it, from wherever it was linked (a problem, an arrow). */
+    showHop(id: string) {
+      batch(() => {
+        selectedId.value = id;
+      });
     },
     selectFlow(id: string | null) {
       batch(() => {
@@ -150,6 +208,33 @@ export function createPanelStore(options: PanelStoreOptions) {
         selectedId.value = null;
       });
     },
+    /** Shows an imported file instead of the recording (the viewer, or Import in the panel). */
+    loadFile(result: ImportResult, name: string) {
+      reset();
+      batch(() => {
+        source.value = {
+          kind: 'file',
+          name,
+          cookiesVisible: result.source.cookiesVisible,
+          warnings: result.warnings,
+          responseBodies: result.responseBodies,
+        };
+        mergeExchanges(result.exchanges);
+        mergeCookieEvents(result.cookieEvents);
+        loaded.value = true;
+        const first = analysis.value.flows[0];
+        selectedFlowId.value = first ? first.id : null;
+      });
+    },
+    /** Leaves a file and shows the recording again. */
+    backToLive() {
+      if (!options.connect) return;
+      reset();
+      source.value = { kind: 'live', cookiesVisible: true, warnings: [], responseBodies: {} };
+      loaded.value = false;
+      port?.send('subscribe', options.subscription);
+    },
+    notify,
     dismissNotices() {
       notices.value = [];
     },

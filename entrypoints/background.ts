@@ -25,6 +25,9 @@ export default defineBackground(() => {
       save: (on) => browser.storage.local.set({ [RECORDING_KEY]: on }),
     },
     log: debugLog,
+    removeCookie: async (url, name) => {
+      await browser.cookies.remove({ url, name });
+    },
   });
 
   const filter = { urls: ['<all_urls>'] };

@@ -33,6 +33,8 @@ export interface RecorderOptions {
   /** Size of one snapshot message. */
   snapshotChunk?: number;
   log?: (message: string, error?: unknown) => void;
+  /** Deletes one cookie from the browser's jar (cookies.remove in the extension). */
+  removeCookie?: (url: string, name: string) => Promise<void>;
 }
 
 interface Subscriber {
@@ -124,6 +126,26 @@ export class Recorder {
     this.#broadcast((s) => s.port.send('cleared', {}));
   }
 
+  /** Deletes one party's cookies from the jar; the jar's change events record it as usual. */
+  async clearCookies(cookies: readonly { url: string; name: string }[]): Promise<void> {
+    const remove = this.#options.removeCookie;
+    if (!remove) return;
+    const failed: string[] = [];
+    for (const { url, name } of cookies) {
+      try {
+        await remove(url, name);
+      } catch {
+        failed.push(name);
+      }
+    }
+    const names = cookies.map((c) => c.name).join(', ');
+    const message =
+      failed.length === 0
+        ? `Deleted ${cookies.length} cookie(s): ${names}.`
+        : `Could not delete ${failed.join(', ')}.`;
+    this.#broadcast((s) => s.port.send('notice', { level: failed.length ? 'error' : 'info', message }));
+  }
+
   /** Writes what is queued; resolves once it is stored. */
   async flush(): Promise<void> {
     await Promise.all([this.#exchangeWriter.flush(), this.#cookieWriter.flush()]);
@@ -150,6 +172,7 @@ export class Recorder {
       subscribe: (subscription) => void this.#subscribe(port, subscription),
       'set-recording': ({ on }) => void this.setRecording(on),
       clear: () => void this.clear(),
+      'clear-cookies': ({ cookies }) => void this.clearCookies(cookies),
     });
     port.onDisconnect(() => {
       for (const s of this.#subscribers) if (s.port === port) this.#subscribers.delete(s);

@@ -14,6 +14,8 @@ export interface PanelMessages {
   subscribe: Subscription;
   'set-recording': { on: boolean };
   clear: Record<string, never>;
+  /** Delete these cookies of one party from the jar ("the AS session expired"). */
+  'clear-cookies': { cookies: { url: string; name: string }[] };
 }
 
 /** Background -> panel: message name to payload. */

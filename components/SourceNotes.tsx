@@ -1,0 +1,24 @@
+import { useStore } from './context';
+
+/** What the source cannot show (a sanitized HAR has no cookies), said once, visibly. */
+export function SourceNotes() {
+  const store = useStore();
+  const source = store.source.value;
+  const notes: string[] = [];
+  if (source.kind === 'file') {
+    notes.push(`Viewing ${source.name ?? 'a file'}: ${store.exchanges.value.length} hops.`);
+    if (!source.cookiesVisible)
+      notes.push(
+        'Cookies are not in this file (a sanitized export?): sessions are inferred from redirects only.',
+      );
+    notes.push(...source.warnings.slice(0, 5));
+  }
+  if (notes.length === 0) return null;
+  return (
+    <div class="source-notes" role="note" data-testid="source-notes">
+      {notes.map((n, i) => (
+        <p key={i}>{n}</p>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+import type { Flow, TokenInfo } from '@/lib/analysis/types';
+import { describeClaimTime } from '@/lib/view/time';
+import { useStore } from './context';
+
+const TIME_CLAIMS = ['exp', 'iat', 'nbf', 'auth_time'];
+
+/** Every token of the flow: header, claims, readable times, and the verification result. */
+export function TokensView({ flow }: { flow: Flow }) {
+  if (flow.tokens.length === 0) {
+    return (
+      <p class="empty">
+        No token travelled through the browser in this flow (a code flow exchanges them on the back
+        channel).
+      </p>
+    );
+  }
+  return (
+    <div class="tokens">
+      {flow.tokens.map((t, i) => (
+        <TokenCard key={i} token={t} />
+      ))}
+    </div>
+  );
+}
+
+function TokenCard({ token }: { token: TokenInfo }) {
+  const store = useStore();
+  const now = Date.now();
+  return (
+    <article
+      class="token"
+      data-testid="token"
+      data-kind={token.kind}
+      data-format={token.format}
+      data-verification={token.verification}
+    >
+      <h3>
+        {token.kind}{' '}
+        <small>
+          ({token.format}, {token.location} “{token.name}”)
+        </small>{' '}
+        <span class={`verification ${token.verification}`}>{token.verification}</span>
+      </h3>
+      {token.verificationReason && <p class="reason">{token.verificationReason}</p>}
+      {Object.keys(token.header).length > 0 && (
+        <>
+          <h4>Header</h4>
+          <ClaimTable claims={token.header} now={now} />
+        </>
+      )}
+      {Object.keys(token.claims).length > 0 && (
+        <>
+          <h4>Claims</h4>
+          <ClaimTable claims={token.claims} now={now} />
+        </>
+      )}
+      <button type="button" class="link" onClick={() => store.showHop(token.exchangeId)}>
+        Show the hop
+      </button>
+    </article>
+  );
+}
+
+function ClaimTable({ claims, now }: { claims: Record<string, unknown>; now: number }) {
+  return (
+    <table class="claims">
+      <tbody>
+        {Object.entries(claims).map(([name, value]) => (
+          <tr key={name} data-testid="claim" data-name={name}>
+            <th scope="row">{name}</th>
+            <td>
+              {typeof value === 'string' ? value : JSON.stringify(value)}
+              {TIME_CLAIMS.includes(name) && typeof value === 'number' && (
+                <TimeNote claim={name} seconds={value} now={now} />
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function TimeNote({ claim, seconds, now }: { claim: string; seconds: number; now: number }) {
+  const t = describeClaimTime(claim, seconds, now);
+  return (
+    <small class="time" title={t.local}>
+      {' '}
+      {t.utc} · {t.relative}
+    </small>
+  );
+}
