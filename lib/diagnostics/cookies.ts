@@ -1,7 +1,9 @@
 import type { Hop } from '../analysis/hops';
 import { byteLength } from '../analysis/tiers';
-import { isRemoval } from '../protocol/cookies';
+import type { CookieEvent } from '../model';
+import { isRemoval, type SetCookie } from '../protocol/cookies';
 import { isLoopback } from '../protocol/params';
+import { domainMatches, pathMatches, pathOf, sentCookiesVisible, siteOf } from './evidence';
 import type { Finding, FlowRule, GlobalRule } from './rule';
 
 /** Every Set-Cookie of the given hops, with the hop that sent it. */
@@ -77,7 +79,8 @@ export const cookieGlobalRules: GlobalRule[] = [
       const findings: Finding[] = [];
       for (const { hop, cookie } of setCookiesOf(hops)) {
         if (!cookie.name || isRemoval(cookie, hop.e.startedAt)) continue;
-        if (cookie.sameSite === 'None' && !cookie.secure) continue; // SAMESITE_NONE_INSECURE says it.
+        // Refusals another rule already explains are reported there, once.
+        if (rejectionExplained(cookie, hop)) continue;
         const end = hop.e.timings.end ?? hop.e.startedAt;
         const landed = events.some(
           (ev) =>
@@ -88,7 +91,20 @@ export const cookieGlobalRules: GlobalRule[] = [
             ev.time <= end + 5000 &&
             domainMatches(hop.host, ev.cookie.domain),
         );
-        if (!landed) {
+        // Re-setting the value the jar already holds (a rolling session) may change nothing.
+        const alreadyHeld = () => {
+          const before = events
+            .filter(
+              (ev) =>
+                ev.cookie.name === cookie.name &&
+                ev.time < hop.e.startedAt &&
+                domainMatches(hop.host, ev.cookie.domain),
+            )
+            .sort((a, b) => a.time - b.time);
+          const last = before[before.length - 1];
+          return last !== undefined && !last.removed && last.cookie.value === cookie.value;
+        };
+        if (!landed && !alreadyHeld()) {
           findings.push({
             severity: 'error',
             message: `The browser did not store ${cookie.name} that ${hop.host} sent (no cookie-jar change followed): it was rejected.`,
@@ -97,6 +113,28 @@ export const cookieGlobalRules: GlobalRule[] = [
         }
       }
       return findings;
+    },
+  },
+  {
+    id: 'THIRD_PARTY_COOKIE_BLOCKED',
+    reference: 'Front-Channel Logout 4.1',
+    // Recording-wide: front-channel logout iframes belong to no login flow.
+    check: ({ hops, input }) => {
+      const events = input.cookieEvents ?? [];
+      if (events.length === 0) return [];
+      return hops
+        .filter((h) => h.e.type === 'sub_frame' && h.sentCookies.length === 0 && isCrossSite(h))
+        .flatMap((h): Finding[] => {
+          const held = jarFor(events, h);
+          if (held.length === 0) return [];
+          return [
+            {
+              severity: 'warning',
+              message: `The cross-site frame request to ${h.host} carried no cookies although the browser holds ${held.join(', ')} for it: third-party cookies are blocked or SameSite keeps them back.`,
+              hops: [h],
+            },
+          ];
+        });
     },
   },
 ];
@@ -133,6 +171,7 @@ export const cookieFlowRules: FlowRule[] = [
     reference: 'RFC 6265bis SameSite',
     check: (ctx) => {
       const findings: Finding[] = [];
+      if (!sentCookiesVisible(ctx.hops, ctx.input)) return findings;
       for (const hop of ctx.flowHops) {
         const isPostCallback =
           hop.e.method.toUpperCase() === 'POST' &&
@@ -144,16 +183,21 @@ export const cookieFlowRules: FlowRule[] = [
           );
         if (!isPostCallback) continue;
         const sent = new Set(hop.sentCookies.map((c) => c.name));
-        const dropped = ctx.flowHops
-          .filter((h) => h.index < hop.index && h.host === hop.host)
-          .flatMap((h) => h.setCookies)
-          .filter(
-            (c) =>
-              c.name &&
-              !sent.has(c.name) &&
-              c.sameSite !== 'None' &&
-              !isRemoval(c, hop.e.startedAt),
-          );
+        // The last Set-Cookie of each name before the POST: what the jar held then.
+        const last = new Map<string, SetCookie>();
+        for (const h of ctx.flowHops) {
+          if (h.index >= hop.index || h.host !== hop.host) continue;
+          for (const c of h.setCookies) if (c.name) last.set(c.name, c);
+        }
+        const requestPath = pathOf(hop.e.url);
+        const dropped = [...last.values()].filter(
+          (c) =>
+            !sent.has(c.name) &&
+            c.sameSite !== 'None' &&
+            !isRemoval(c, hop.e.startedAt) &&
+            // A cookie scoped to another path is not expected on the callback anyway.
+            pathMatches(requestPath, c.path ?? '/'),
+        );
         const names = [...new Set(dropped.map((c) => c.name))];
         if (names.length > 0) {
           findings.push({
@@ -166,36 +210,7 @@ export const cookieFlowRules: FlowRule[] = [
       return findings;
     },
   },
-  {
-    id: 'THIRD_PARTY_COOKIE_BLOCKED',
-    reference: 'Front-Channel Logout 4.1',
-    check: (ctx) => {
-      const events = ctx.input.cookieEvents ?? [];
-      if (events.length === 0) return [];
-      return ctx.flowHops
-        .filter((h) => h.e.type === 'sub_frame' && h.sentCookies.length === 0 && isCrossSite(h))
-        .filter((h) =>
-          events.some(
-            (ev) =>
-              !ev.removed &&
-              ev.time < h.e.startedAt &&
-              domainMatches(h.host, ev.cookie.domain) &&
-              !removedBefore(events, ev, h.e.startedAt),
-          ),
-        )
-        .map((h) => ({
-          severity: 'warning' as const,
-          message: `The cross-site frame request to ${h.host} carried no cookies although the browser holds some for it: third-party cookies are blocked or SameSite keeps them back.`,
-          hops: [h],
-        }));
-    },
-  },
 ];
-
-function domainMatches(host: string, cookieDomain: string): boolean {
-  const domain = cookieDomain.replace(/^\./, '').toLowerCase();
-  return host === domain || host.endsWith(`.${domain}`);
-}
 
 function isCrossSite(h: Hop): boolean {
   const top = h.e.initiator ?? h.e.documentUrl;
@@ -207,23 +222,43 @@ function isCrossSite(h: Hop): boolean {
   }
 }
 
-/** A rough registrable domain: the last two labels (and *.localhost hosts are each their own site). */
-function siteOf(host: string): string {
-  if (host.endsWith('.localhost')) return host;
-  return host.split('.').slice(-2).join('.');
+/**
+ * Names of the cookies the jar held at the time of `h` that a request to its URL would carry:
+ * the latest change of each cookie before it is a set, it has not expired, and its domain, path
+ * and Secure flag allow the request.
+ */
+function jarFor(events: readonly CookieEvent[], h: Hop): string[] {
+  const latest = new Map<string, CookieEvent>();
+  for (const ev of events) {
+    if (ev.time >= h.e.startedAt) continue;
+    const key = `${ev.cookie.name};${ev.cookie.domain};${ev.cookie.path}`;
+    const seen = latest.get(key);
+    if (!seen || seen.time <= ev.time) latest.set(key, ev);
+  }
+  const https = h.e.url.startsWith('https:') || isLoopback(h.e.url);
+  const path = pathOf(h.e.url);
+  return [...latest.values()]
+    .filter(
+      (ev) =>
+        !ev.removed &&
+        (ev.cookie.expirationDate === undefined ||
+          ev.cookie.expirationDate * 1000 > h.e.startedAt) &&
+        domainMatches(h.host, ev.cookie.domain, ev.cookie.hostOnly) &&
+        pathMatches(path, ev.cookie.path || '/') &&
+        (https || !ev.cookie.secure),
+    )
+    .map((ev) => ev.cookie.name);
 }
 
-function removedBefore(
-  events: readonly { removed: boolean; time: number; cookie: { name: string; domain: string } }[],
-  ev: { time: number; cookie: { name: string; domain: string } },
-  at: number,
-): boolean {
-  return events.some(
-    (x) =>
-      x.removed &&
-      x.time > ev.time &&
-      x.time < at &&
-      x.cookie.name === ev.cookie.name &&
-      x.cookie.domain === ev.cookie.domain,
-  );
+/** A cookie the browser refuses for a reason SAMESITE_NONE_INSECURE, COOKIE_PREFIX_INVALID, SECURE_FROM_HTTP or COOKIE_SIZE reports. */
+function rejectionExplained(cookie: SetCookie, hop: Hop): boolean {
+  if (cookie.sameSite === 'None' && !cookie.secure) return true;
+  if (cookie.name.startsWith('__Secure-') && !cookie.secure) return true;
+  if (
+    cookie.name.startsWith('__Host-') &&
+    (!cookie.secure || cookie.domain !== undefined || cookie.path !== '/')
+  )
+    return true;
+  if (cookie.secure && hop.e.url.startsWith('http:') && !isLoopback(hop.e.url)) return true;
+  return byteLength(cookie.name + cookie.value) > 4096;
 }

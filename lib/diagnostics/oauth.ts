@@ -1,8 +1,18 @@
 import type { FlowContext } from '../analysis/analyze';
-import { messageOf, type Hop } from '../analysis/hops';
+import { chainBefore, chainFrom, messageOf, withoutFragment, type Hop } from '../analysis/hops';
 import type { AuthorizationRequest, AuthorizationResponse } from '../protocol/messages';
-import { endpointOf, hopParams, originOf } from '../protocol/params';
-import type { Finding, FlowRule } from './rule';
+import { hopParams, originOf } from '../protocol/params';
+import {
+  discoveredMetadata,
+  hostOf,
+  issuerOrigin,
+  jsonBody,
+  metadataForRequest,
+  sameIssuer,
+  sentCookiesVisible,
+  siteOf,
+} from './evidence';
+import type { Finding, FlowRule, GlobalRule } from './rule';
 
 interface LegView {
   requestHop: Hop;
@@ -170,21 +180,33 @@ export const oauthRules: FlowRule[] = [
   {
     id: 'ISS_PARAM_MISMATCH',
     reference: 'RFC 9207 2.4',
-    check: (ctx) =>
-      oauthLegs(ctx)
-        .filter(
-          (l) => l.response?.iss !== undefined && !sameIssuerOrigin(l.response.iss, l.requestHop),
-        )
-        .map((l) => ({
-          severity: 'error' as const,
-          message: `The response's iss (${l.response?.iss}) is not the authorization server the request went to (${l.requestHop.origin}): a mix-up attack looks like this.`,
-          hops: [l.requestHop, l.responseHop as Hop],
-        })),
+    check: (ctx) => {
+      const metadata = discoveredMetadata(ctx.hops, ctx.input);
+      return oauthLegs(ctx).flatMap((l): Finding[] => {
+        const iss = l.response?.iss;
+        if (iss === undefined) return [];
+        // The issuer is the discovered one when the recording shows it, else the server asked.
+        const expected = metadataForRequest(metadata, l.requestHop)?.issuer;
+        const same =
+          expected !== undefined
+            ? sameIssuer(iss, expected)
+            : issuerOrigin(iss) === l.requestHop.origin;
+        if (same) return [];
+        return [
+          {
+            severity: 'error',
+            message: `The response's iss (${iss}) is not the issuer of the authorization server the request went to (${expected ?? l.requestHop.origin}): a mix-up attack looks like this.`,
+            hops: [l.requestHop, l.responseHop as Hop],
+          },
+        ];
+      });
+    },
   },
   {
     id: 'ISS_PARAM_MISSING',
     reference: 'RFC 9207 2.4, 3',
     check: (ctx) => {
+      const metadata = discoveredMetadata(ctx.hops, ctx.input);
       const usedElsewhere = ctx.flowHops.some(
         (h) => messageOf(h, 'authorization-response')?.iss !== undefined,
       );
@@ -194,14 +216,22 @@ export const oauthRules: FlowRule[] = [
             l.response &&
             l.response.iss === undefined &&
             !l.response.error &&
-            l.response.mode !== 'fragment' &&
+            // An ID token in the response carries iss itself (RFC 9207 2.4).
             !l.response.idToken,
         )
-        .map((l) => ({
-          severity: 'warning' as const,
-          message: `The authorization response has no iss parameter: a client talking to several authorization servers cannot tell who answered${usedElsewhere ? ' (another server in this flow does send it)' : ''}.`,
-          hops: [l.responseHop as Hop],
-        }));
+        .map((l) => {
+          const promised =
+            metadataForRequest(metadata, l.requestHop)?.doc[
+              'authorization_response_iss_parameter_supported'
+            ] === true;
+          return {
+            severity: promised ? ('error' as const) : ('warning' as const),
+            message: promised
+              ? "The authorization response has no iss parameter although the server's metadata says it sends one (authorization_response_iss_parameter_supported): a client that checks it rejects this response."
+              : `The authorization response has no iss parameter: a client talking to several authorization servers cannot tell who answered${usedElsewhere ? ' (another server in this flow does send it)' : ''}.`,
+            hops: [l.responseHop as Hop],
+          };
+        });
     },
   },
   {
@@ -235,15 +265,12 @@ export const oauthRules: FlowRule[] = [
             SILENT_ERRORS.has(l.response.error),
         )
         .map((l) => {
-          const sentSession = l.requestHop.sentCookies.length > 0;
-          const hadSession = ctx.previous.some((f) =>
-            f.tiers.some(
-              (t) =>
-                t.origin === l.requestHop.origin &&
-                t.sessionCookies.some((c) => c.change === 'created' || c.change === 'updated'),
-            ),
-          );
-          const cookieMissing = hadSession && !sentSession;
+          // The AS session cookies earlier flows left alive (not cleared, not expired) by now.
+          const alive = liveSessionCookies(ctx, l.requestHop.origin, l.requestHop.e.startedAt);
+          const cookieMissing =
+            alive.size > 0 &&
+            sentCookiesVisible(ctx.hops, ctx.input) &&
+            !l.requestHop.sentCookies.some((c) => alive.has(c.name));
           return {
             severity: cookieMissing ? ('warning' as const) : ('info' as const),
             message: cookieMissing
@@ -274,18 +301,27 @@ export const oauthRules: FlowRule[] = [
           continue;
         }
         if (l.responseHop) continue;
-        // No redirect back: the AS answered the request itself with an error page.
-        const chain = ctx.flowHops.filter(
+        // No redirect back: the AS answered the request itself with an error page (its own
+        // redirect chain ends in one; a 414/431 is URL_TOO_LONG's), or its pages name the error.
+        const chain = chainFrom(ctx.hops, l.requestHop).filter(
+          (h) => h.origin === l.requestHop.origin,
+        );
+        const errorPage = chain.find(
+          (h) => h.e.status >= 400 && h.e.status !== 414 && h.e.status !== 431 && h.isDocument,
+        );
+        const atServer = ctx.flowHops.filter(
           (h) => h.index >= l.requestHop.index && h.origin === l.requestHop.origin,
         );
-        const errorPage = chain.find((h) => h.e.status >= 400 && h.isDocument);
-        const mentions = chain.find(
-          (h) => errorText.test(h.e.url) || errorText.test(h.e.redirectUrl ?? ''),
+        const mentions = atServer.find(
+          (h) =>
+            errorText.test(decoded(h.e.url)) ||
+            errorText.test(decoded(h.e.redirectUrl ?? '')) ||
+            MISMATCH_PAGE_TEXT.test(ctx.input.responseBodies?.[h.e.id] ?? ''),
         );
         if (errorPage || mentions) {
           findings.push({
             severity: 'error',
-            message: `The authorization server showed an error page (${(errorPage ?? mentions)?.e.status}) instead of redirecting back to ${l.request.redirectUri ?? 'the app'}: the redirect_uri is most likely not registered for client ${l.request.clientId}.`,
+            message: `The authorization server showed an error page (${(errorPage ?? mentions)?.e.status}${mentions && MISMATCH_PAGE_TEXT.test(ctx.input.responseBodies?.[mentions.e.id] ?? '') ? ', which names a redirect URI mismatch' : ''}) instead of redirecting back to ${l.request.redirectUri ?? 'the app'}: the redirect_uri is most likely not registered for client ${l.request.clientId}.`,
             hops: [l.requestHop, (errorPage ?? mentions) as Hop],
           });
         }
@@ -321,21 +357,34 @@ export const oauthRules: FlowRule[] = [
     id: 'OPEN_REDIRECT',
     reference: 'RFC 9700 4.11',
     check: (ctx) => {
-      const origins = new Set(ctx.flow.parties.map((p) => p.origin));
       const findings: Finding[] = [];
       for (const h of ctx.flowHops) {
+        const request = messageOf(h, 'authorization-request');
+        if (request?.redirectUri && /^https?:\/\//i.test(request.redirectUri)) {
+          // The redirect_uri belongs with whoever sent the browser to the server.
+          const target = hostOf(request.redirectUri);
+          const sender = senderOf(ctx, h);
+          if (target && sender && siteOf(target) !== siteOf(hostOf(sender))) {
+            findings.push({
+              severity: 'warning',
+              message: `redirect_uri sends the answer to ${originOf(request.redirectUri)}, another site than ${sender}, which started this request: check that it is an allowed destination.`,
+              hops: [h],
+            });
+          }
+        }
         const p = hopParams(h.e);
         for (const name of ['post_logout_redirect_uri', 'returnTo', 'RelayState', 'wreply']) {
           const value = p.query.get(name) ?? p.form.get(name);
           if (!value || !/^https?:\/\//i.test(value)) continue;
           const target = originOf(value);
-          if (target && !origins.has(target)) {
-            findings.push({
-              severity: 'warning',
-              message: `${name} points to ${target}, which takes no other part in this flow: check that it is an allowed destination.`,
-              hops: [h],
-            });
-          }
+          const known = knownOrigins(ctx, h);
+          // Nothing to compare with (a recording that starts here): say nothing.
+          if (!target || known.size < 2 || known.has(target)) continue;
+          findings.push({
+            severity: 'warning',
+            message: `${name} points to ${target}, which takes no other part in this flow: check that it is an allowed destination.`,
+            hops: [h],
+          });
         }
       }
       return findings;
@@ -349,29 +398,15 @@ export const oauthRules: FlowRule[] = [
         .filter(
           (h) =>
             h.messages.some((m) => m.type === 'credentials') &&
-            (h.e.status === 307 || h.e.status === 308),
+            (h.e.status === 307 || h.e.status === 308) &&
+            // Re-posting to the same server is harmless; toward another party it hands over
+            // the password.
+            h.e.redirectUrl !== undefined &&
+            originOf(h.e.redirectUrl) !== h.origin,
         )
         .map((h) => ({
           severity: 'warning' as const,
           message: `The credentials POST was answered with ${h.e.status}: the browser re-posts the password to ${h.e.redirectUrl ?? 'the next URL'}. Use 303.`,
-          hops: [h],
-        })),
-  },
-  {
-    id: 'REFERER_LEAK',
-    reference: 'RFC 9700 4.2',
-    check: (ctx) =>
-      ctx.flowHops
-        .filter((h) => {
-          const referer =
-            h.e.requestHeaders.find((x) => x.name.toLowerCase() === 'referer')?.value ?? '';
-          if (!/[?&#](code|access_token|id_token|SAMLResponse)=/.test(referer)) return false;
-          // The callback itself redirecting onwards keeps its own URL: only other origins matter.
-          return originOf(referer) !== h.origin;
-        })
-        .map((h) => ({
-          severity: 'error' as const,
-          message: `The Referer sent to ${h.origin} holds a code or token from the previous page's URL.`,
           hops: [h],
         })),
   },
@@ -384,7 +419,154 @@ const SILENT_ERRORS = new Set([
   'account_selection_required',
 ]);
 
-function sameIssuerOrigin(iss: string, requestHop: Hop): boolean {
-  const issuerOrigin = originOf(iss) || originOf(`https://${iss}`);
-  return issuerOrigin === requestHop.origin || endpointOf(iss).startsWith(requestHop.origin);
+/** A URL as words: percent-escapes and + decoded ("Callback%20URL%20mismatch"). */
+function decoded(url: string): string {
+  try {
+    return decodeURIComponent(url.replace(/\+/g, ' '));
+  } catch {
+    return url;
+  }
 }
+
+/** Pages whose text names a redirect URI mismatch (Entra ID, Auth0, Google, generic). */
+const MISMATCH_PAGE_TEXT = /redirect_uri_mismatch|callback url mismatch|AADSTS50011/i;
+
+/** The origin that sent the browser to `hop`: the last hop of its redirect chain on another origin, else its initiator. */
+function senderOf(ctx: FlowContext, hop: Hop): string | undefined {
+  const before = chainBefore(ctx.hops, hop).filter((h) => h.origin !== hop.origin);
+  const last = before[before.length - 1];
+  if (last) return last.origin;
+  if (hop.prev !== undefined) return undefined;
+  return hop.e.initiator ? originOf(hop.e.initiator) || undefined : undefined;
+}
+
+/**
+ * Origins a redirect parameter on `hop` may legitimately point to: those the flow visited up to
+ * that hop, the parties of a login (a logout's app party is read from the parameter itself, so
+ * it does not count), and the parties of earlier flows that share one of them.
+ */
+function knownOrigins(ctx: FlowContext, hop: Hop): Set<string> {
+  const known = new Set<string>();
+  for (const h of ctx.flowHops) if (h.index <= hop.index && h.origin) known.add(h.origin);
+  if (hop.e.initiator) known.add(originOf(hop.e.initiator));
+  if (ctx.flow.kind !== 'logout') for (const p of ctx.flow.parties) known.add(p.origin);
+  for (const f of ctx.previous) {
+    if (f.parties.some((p) => known.has(p.origin))) for (const p of f.parties) known.add(p.origin);
+  }
+  known.delete('');
+  return known;
+}
+
+/**
+ * The session cookies of `origin` that earlier flows created or sent and did not clear, and
+ * that have not expired by `at`.
+ */
+function liveSessionCookies(ctx: FlowContext, origin: string, at: number): Set<string> {
+  const expiresAt = new Map<string, number>();
+  for (const f of ctx.previous) {
+    for (const t of f.tiers) {
+      if (t.origin !== origin) continue;
+      for (const c of t.sessionCookies) {
+        if (c.change === 'cleared') {
+          expiresAt.delete(c.name);
+        } else if (c.change === 'created' || c.change === 'updated') {
+          const setAt = ctx.hops.find((h) => h.e.id === c.exchangeId)?.e.startedAt ?? at;
+          const expires = c.attributes.expires ? Date.parse(c.attributes.expires) : NaN;
+          expiresAt.set(
+            c.name,
+            c.attributes.maxAge !== undefined
+              ? setAt + c.attributes.maxAge * 1000
+              : Number.isFinite(expires)
+                ? expires
+                : Infinity,
+          );
+        } else if (!expiresAt.has(c.name)) {
+          expiresAt.set(c.name, Infinity);
+        }
+      }
+    }
+  }
+  return new Set([...expiresAt].filter(([, until]) => until > at).map(([name]) => name));
+}
+
+/** Token names whose presence in a URL is a leak wherever they come from. */
+const TOKEN_PARAMS = ['access_token', 'id_token', 'refresh_token', 'SAMLResponse'];
+
+export const oauthGlobalRules: GlobalRule[] = [
+  {
+    id: 'REFERER_LEAK',
+    reference: 'RFC 9700 4.2',
+    check: ({ hops, flows }) => {
+      const inFlow = new Set(flows.flatMap((f) => f.exchangeIds));
+      const findings: Finding[] = [];
+      for (const h of hops) {
+        const referer =
+          h.e.requestHeaders.find((x) => x.name.toLowerCase() === 'referer')?.value ?? '';
+        if (!referer || !referer.includes('?')) continue;
+        // A page's own subresources see its URL anyway: only other origins learn something.
+        if (originOf(referer) === h.origin) continue;
+        let params: URLSearchParams;
+        try {
+          params = new URL(referer).searchParams;
+        } catch {
+          continue;
+        }
+        const token = TOKEN_PARAMS.find((n) => params.has(n));
+        if (!token && !params.has('code')) continue;
+        // The page the Referer names: the latest hop to that URL before this one.
+        const page = [...hops]
+          .reverse()
+          .find((x) => x.index < h.index && withoutFragment(x.e.url) === withoutFragment(referer));
+        // A bare ?code= is a leak only where it was an authorization code (promo codes are not).
+        const code =
+          params.has('code') &&
+          page !== undefined &&
+          inFlow.has(page.e.id) &&
+          messageOf(page, 'authorization-response')?.code !== undefined;
+        if (!token && !code) continue;
+        findings.push({
+          severity: 'error',
+          message: `The Referer sent to ${h.origin} holds ${token ? `a ${token}` : 'the authorization code'} from the URL of the page that made the request; set Referrer-Policy (no-referrer or strict-origin) on that page.`,
+          hops: page ? [page, h] : [h],
+        });
+      }
+      return findings;
+    },
+  },
+  {
+    id: 'REFRESH_ROTATION',
+    reference: 'RFC 9700 2.2.2, 4.14.2',
+    check: ({ hops, input }) => {
+      const findings: Finding[] = [];
+      const used = new Map<string, Hop>();
+      for (const hop of hops) {
+        const request = messageOf(hop, 'token-request');
+        if (request?.grantType !== 'refresh_token' || !request.refreshToken) continue;
+        const body = jsonBody(input, hop);
+        const earlier = used.get(request.refreshToken);
+        if (earlier && hop.e.status === 400 && body?.['error'] === 'invalid_grant') {
+          findings.push({
+            severity: 'error',
+            message:
+              'A refresh token that had already been used was sent again and refused (invalid_grant): the client kept a rotated refresh token (two tabs or a retry racing?), and the server may have revoked the whole token family.',
+            hops: [earlier, hop],
+          });
+        } else if (hop.e.status >= 200 && hop.e.status < 300 && body && !('error' in body)) {
+          const next = body['refresh_token'];
+          if (typeof next !== 'string' || next === request.refreshToken) {
+            findings.push({
+              severity: 'info',
+              message:
+                typeof next === 'string'
+                  ? 'The refresh response returns the same refresh token: it is not rotated, so a stolen one stays usable until it expires.'
+                  : 'The refresh response has no new refresh token: the old one stays in use (no rotation), so a stolen one stays usable until it expires.',
+              hops: [hop],
+            });
+          }
+        }
+        if (!earlier) used.set(request.refreshToken, hop);
+      }
+      return findings;
+    },
+  },
+];

@@ -1,7 +1,7 @@
 import type { FlowContext } from '../analysis/analyze';
 import type { Diagnostic } from '../analysis/types';
 import { cookieFlowRules, cookieGlobalRules } from './cookies';
-import { oauthRules } from './oauth';
+import { oauthGlobalRules, oauthRules } from './oauth';
 import { toDiagnostic, type FlowRule, type GlobalContext, type GlobalRule } from './rule';
 import { samlRules } from './saml';
 import { sessionFlowRules, sessionGlobalRules } from './session';
@@ -16,7 +16,11 @@ export const FLOW_RULES: readonly FlowRule[] = [
   ...samlRules,
 ];
 /** Every rule that looks at the whole recording. */
-export const GLOBAL_RULES: readonly GlobalRule[] = [...cookieGlobalRules, ...sessionGlobalRules];
+export const GLOBAL_RULES: readonly GlobalRule[] = [
+  ...oauthGlobalRules,
+  ...cookieGlobalRules,
+  ...sessionGlobalRules,
+];
 
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
 

@@ -83,7 +83,11 @@ export const samlRules: FlowRule[] = [
         const s = v.summary as SamlSummary;
         const at = v.hop.e.startedAt;
         const notBefore = s.notBefore ? Date.parse(s.notBefore) : NaN;
-        const notOnOrAfter = s.notOnOrAfter ? Date.parse(s.notOnOrAfter) : NaN;
+        // The assertion's Conditions, or the bearer confirmation's own deadline if earlier.
+        const deadlines = [s.notOnOrAfter, s.subjectConfirmationNotOnOrAfter]
+          .map((t) => (t ? Date.parse(t) : NaN))
+          .filter((t) => Number.isFinite(t));
+        const notOnOrAfter = deadlines.length > 0 ? Math.min(...deadlines) : NaN;
         if (Number.isFinite(notBefore) && at < notBefore - SKEW_MS)
           return [
             {
@@ -96,7 +100,7 @@ export const samlRules: FlowRule[] = [
           return [
             {
               severity: 'error',
-              message: `The assertion expired at ${s.notOnOrAfter}, before it arrived.`,
+              message: `The assertion expired at ${new Date(notOnOrAfter).toISOString()}, before it arrived (${new Date(at).toISOString()}): the IdP's clock runs behind, or the response was held back or replayed.`,
               hops: [v.hop],
             },
           ];
@@ -147,12 +151,18 @@ export const samlRules: FlowRule[] = [
         const s = v.summary as SamlSummary;
         if (!s.inResponseTo)
           return [
-            {
-              severity: 'info',
-              message:
-                'The SAML response answers no request (no InResponseTo): an IdP-initiated login.',
-              hops: [v.hop],
-            },
+            requestIds.length > 0
+              ? {
+                  severity: 'error',
+                  message: `The SAML response has no InResponseTo although the SP sent AuthnRequest ${requestIds.join(', ')}: the SP cannot tie it to its request (a replayed or unsolicited response looks like this).`,
+                  hops: [v.hop],
+                }
+              : {
+                  severity: 'info',
+                  message:
+                    'The SAML response answers no request (no InResponseTo): an IdP-initiated login.',
+                  hops: [v.hop],
+                },
           ];
         if (requestIds.length > 0 && !requestIds.includes(s.inResponseTo))
           return [

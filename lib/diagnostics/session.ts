@@ -1,6 +1,10 @@
-import { messageOf } from '../analysis/hops';
+import { messageOf, type Hop } from '../analysis/hops';
+import { isRemoval } from '../protocol/cookies';
 import { isLoopback } from '../protocol/params';
 import type { Finding, FlowRule, GlobalRule } from './rule';
+
+/** Front-channel logout iframes load right after the end-session page; wait this long for them. */
+const FRONT_CHANNEL_MS = 30_000;
 
 export const sessionFlowRules: FlowRule[] = [
   {
@@ -42,6 +46,13 @@ export const sessionFlowRules: FlowRule[] = [
             .map((c) => `${t.origin} ${c.name}`),
         ),
       );
+      // The end-session page's front-channel iframes clear the apps' sessions outside this flow.
+      for (const h of ctx.hops) {
+        if (h.index <= endSessionHop.index) continue;
+        if (h.e.startedAt - endSessionHop.e.startedAt > FRONT_CHANNEL_MS) break;
+        for (const c of h.setCookies)
+          if (isRemoval(c, h.e.startedAt)) cleared.add(`${h.origin} ${c.name}`);
+      }
       const created = new Map<string, { role: string; names: string[] }>();
       for (const f of ctx.previous) {
         for (const t of f.tiers) {
@@ -51,10 +62,8 @@ export const sessionFlowRules: FlowRule[] = [
                 role: t.role,
                 names: [...new Set([...(created.get(t.origin)?.names ?? []), c.name])],
               });
-            if (c.change === 'cleared')
-              created
-                .get(t.origin)
-                ?.names.splice(created.get(t.origin)?.names.indexOf(c.name) ?? 0, 1);
+            const made = created.get(t.origin);
+            if (c.change === 'cleared' && made) made.names = made.names.filter((n) => n !== c.name);
           }
         }
       }
@@ -73,56 +82,74 @@ export const sessionFlowRules: FlowRule[] = [
       return findings;
     },
   },
+];
+
+export const sessionGlobalRules: GlobalRule[] = [
   {
     id: 'INSECURE_TRANSPORT',
     reference: 'RFC 9700 2.6; RFC 8252 7.3',
-    check: (ctx) =>
-      ctx.flowHops
+    // Recording-wide: discovery documents are fetched outside the login's navigation.
+    check: ({ hops, flows }) => {
+      const inFlow = new Set(flows.flatMap((f) => f.exchangeIds));
+      return hops
         .filter(
           (h) =>
             h.e.url.startsWith('http:') &&
             !isLoopback(h.e.url) &&
-            h.messages.some((m) => m.type !== 'credentials' && m.type !== 'frontchannel-logout'),
+            (h.messages.some((m) => m.type === 'discovery') ||
+              (inFlow.has(h.e.id) &&
+                h.messages.some(
+                  (m) => m.type !== 'credentials' && m.type !== 'frontchannel-logout',
+                ))),
         )
         .map((h) => ({
           severity: 'error' as const,
-          message: `A protocol message travels over plain http:// to ${h.host}.`,
+          message: `A protocol message travels over plain http:// to ${h.host}: anyone on the network can read or change it.`,
           hops: [h],
-        })),
+        }));
+    },
   },
   {
     id: 'REDIRECT_LOOP',
     reference: 'Fetch, HTTP-redirect fetch',
-    check: (ctx) => {
+    // Recording-wide: each round of a login loop is a new login flow, but one redirect chain.
+    check: ({ hops }) => {
       const findings: Finding[] = [];
-      const seen = new Map<string, number[]>();
-      for (const h of ctx.flowHops) {
-        if (!h.e.redirectUrl) continue;
-        const key = h.e.url.replace(/[?#].*$/, '');
-        const times = [...(seen.get(key) ?? []), h.e.startedAt].filter(
-          (t) => h.e.startedAt - t <= 30_000,
+      const seen = new Map<string, Hop[]>();
+      const rootOf = new Map<number, number>();
+      const reported = new Set<number>();
+      for (const h of hops) {
+        const root = h.prev !== undefined ? (rootOf.get(h.prev) ?? h.prev) : h.index;
+        rootOf.set(h.index, root);
+        // Loops are automatic GET redirects: separate logins (new navigations) do not count.
+        if (!h.e.redirectUrl || h.e.method.toUpperCase() !== 'GET') continue;
+        const url = h.e.url.replace(/[?#].*$/, '');
+        const key = `${root} ${url}`;
+        const recent = [...(seen.get(key) ?? []), h].filter(
+          (x) => h.e.startedAt - x.e.startedAt <= 30_000,
         );
-        seen.set(key, times);
-        if (times.length === 3)
+        seen.set(key, recent);
+        // One finding per chain: the other URLs of the circle reach 3 visits a moment later.
+        if (recent.length >= 3 && !reported.has(root)) {
+          reported.add(root);
           findings.push({
             severity: 'error',
-            message: `${key} redirected 3 times within 30 seconds: a redirect loop.`,
+            message: `${url} was redirected to ${recent.length} times within 30 seconds in one redirect chain: a redirect loop (often a session cookie that is never stored or sent).`,
+            hops: recent.slice(-3),
+          });
+        }
+      }
+      for (const h of hops) {
+        if (/ERR_TOO_MANY_REDIRECTS|REDIRECT_LOOP/i.test(h.e.error ?? ''))
+          findings.push({
+            severity: 'error',
+            message: 'The browser gave up: too many redirects.',
             hops: [h],
           });
-      }
-      if (ctx.flowHops.some((h) => /ERR_TOO_MANY_REDIRECTS|REDIRECT_LOOP/i.test(h.e.error ?? ''))) {
-        findings.push({
-          severity: 'error',
-          message: 'The browser gave up: too many redirects.',
-          hops: ctx.flowHops.filter((h) => /REDIRECT/i.test(h.e.error ?? '')),
-        });
       }
       return findings;
     },
   },
-];
-
-export const sessionGlobalRules: GlobalRule[] = [
   {
     id: 'STATE_REUSED',
     reference: 'RFC 9700 2.1',

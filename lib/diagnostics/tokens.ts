@@ -1,7 +1,15 @@
 import { messageOf, type Hop } from '../analysis/hops';
 import type { TokenInfo } from '../analysis/types';
 import { leftHalfHash, s256Challenge } from '../crypto/sha';
-import { originOf } from '../protocol/params';
+import {
+  discoveredMetadata,
+  issuerOrigin,
+  jsonBody,
+  metadataForIssuer,
+  metadataForRequest,
+  sameIssuer,
+  visibleKeys,
+} from './evidence';
 import { oauthLegs } from './oauth';
 import type { Finding, FlowRule } from './rule';
 
@@ -48,16 +56,24 @@ export const tokenRules: FlowRule[] = [
     reference: 'OIDC Core 3.1.3.7 (2); Discovery 4.3',
     check: (ctx) => {
       const legs = oauthLegs(ctx);
+      const metadata = discoveredMetadata(ctx.hops, ctx.input);
       return idTokensOf(ctx.flow.tokens).flatMap((t): Finding[] => {
-        const leg = legs.find((l) => l.responseHop?.e.id === t.exchangeId);
+        // From the authorization response of a leg, or from the token response (the root leg's).
+        const leg = legs.find((l) => l.responseHop?.e.id === t.exchangeId) ?? legs[0];
         const iss = typeof t.claims['iss'] === 'string' ? (t.claims['iss'] as string) : undefined;
         if (!leg || !iss) return [];
-        return originOf(iss) === leg.requestHop.origin
+        // The discovered issuer when the recording shows it, else the server the request went to.
+        const expected = metadataForRequest(metadata, leg.requestHop)?.issuer;
+        const same =
+          expected !== undefined
+            ? sameIssuer(iss, expected)
+            : issuerOrigin(iss) === leg.requestHop.origin;
+        return same
           ? []
           : [
               {
                 severity: 'error',
-                message: `The ID token's iss (${iss}) is not the authorization server the request went to (${leg.requestHop.origin}).`,
+                message: `The ID token's iss (${iss}) is not the issuer of the authorization server the request went to (${expected ?? leg.requestHop.origin}).`,
                 hops: hopOf(ctx.flowHops, t.exchangeId),
               },
             ];
@@ -180,9 +196,13 @@ export const tokenRules: FlowRule[] = [
     check: (ctx) =>
       idTokensOf(ctx.flow.tokens).flatMap((t): Finding[] => {
         const hop = ctx.flowHops.find((h) => h.e.id === t.exchangeId);
-        const response = hop ? messageOf(hop, 'authorization-response') : undefined;
         // The left-half hash is defined per alg; we compute the SHA-256 family (RS256, ES256, PS256).
-        if (!hop || !response || !/256$/.test(String(t.header['alg'] ?? ''))) return [];
+        if (!hop || !/256$/.test(String(t.header['alg'] ?? ''))) return [];
+        const response = messageOf(hop, 'authorization-response');
+        // An ID token of a token response goes with the access token of the same response.
+        const body = t.location === 'response' ? jsonBody(ctx.input, hop) : undefined;
+        const bodyAccessToken =
+          typeof body?.['access_token'] === 'string' ? body['access_token'] : undefined;
         const findings: Finding[] = [];
         const check = (claim: string, value: string | undefined) => {
           const expected = t.claims[claim];
@@ -198,30 +218,50 @@ export const tokenRules: FlowRule[] = [
             });
           }
         };
-        check('at_hash', response.accessToken);
-        check('c_hash', response.code);
+        check('at_hash', response?.accessToken ?? bodyAccessToken);
+        check('c_hash', response?.code);
         return findings;
       }),
   },
   {
     id: 'ALG_NONE_WEAK',
     reference: 'OIDC Core 2; RFC 8725 2.1, 3.1',
-    check: (ctx) =>
-      ctx.flow.tokens
-        .filter(
-          (t) =>
-            t.format === 'jws' &&
-            (String(t.header['alg']).toLowerCase() === 'none' ||
-              ['jku', 'x5u'].some((k) => k in t.header)),
-        )
-        .map((t) => ({
-          severity: 'error' as const,
-          message:
-            String(t.header['alg']).toLowerCase() === 'none'
-              ? `The ${t.kind} is unsigned (alg none).`
-              : `The ${t.kind} header names a key URL (jku/x5u) to fetch the key from: never follow it.`,
-          hops: hopOf(ctx.flowHops, t.exchangeId),
-        })),
+    check: (ctx) => {
+      const metadata = discoveredMetadata(ctx.hops, ctx.input);
+      const keys = visibleKeys(ctx.hops, ctx.input);
+      return ctx.flow.tokens
+        .filter((t) => t.format === 'jws')
+        .flatMap((t): Finding[] => {
+          const alg = String(t.header['alg'] ?? '');
+          const kid = typeof t.header['kid'] === 'string' ? t.header['kid'] : undefined;
+          const iss = typeof t.claims['iss'] === 'string' ? t.claims['iss'] : undefined;
+          const advertised = iss
+            ? metadataForIssuer(metadata, iss)?.doc['id_token_signing_alg_values_supported']
+            : undefined;
+          let message: string | undefined;
+          if (alg.toLowerCase() === 'none') {
+            message = `The ${t.kind} is unsigned (alg none).`;
+          } else if (['jku', 'x5u'].some((k) => k in t.header)) {
+            message = `The ${t.kind} header names a key URL (jku/x5u) to fetch the key from: never follow it.`;
+          } else if (
+            /^HS/i.test(alg) &&
+            kid !== undefined &&
+            keys.some((k) => k.kid === kid && k.kty !== undefined && k.kty !== 'oct')
+          ) {
+            // A public key used as an HMAC secret: the algorithm-confusion attack.
+            message = `The ${t.kind} is signed with ${alg} but names key ${kid}, a public key of the issuer's JWKS: anyone can compute that HMAC (algorithm confusion).`;
+          } else if (
+            t.kind === 'id_token' &&
+            Array.isArray(advertised) &&
+            !advertised.map(String).includes(alg)
+          ) {
+            message = `The ${t.kind} uses ${alg}, which its issuer does not advertise (id_token_signing_alg_values_supported: ${advertised.join(', ')}).`;
+          }
+          return message
+            ? [{ severity: 'error', message, hops: hopOf(ctx.flowHops, t.exchangeId) }]
+            : [];
+        });
+    },
   },
   {
     id: 'PKCE_MISMATCH',
