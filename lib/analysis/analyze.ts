@@ -79,9 +79,11 @@ export function analyze(input: AnalyzeInput): Analysis {
   };
 
   const drafts = buildFlows(hops, samlInfo);
+  const contexts = new Map<Flow, FlowContext>();
   const materialize = (list: FlowDraft[]): Flow[] => {
     const memory: SessionMemory = new Map();
     const flows: Flow[] = [];
+    contexts.clear();
     list.forEach((draft, i) => {
       const flowHops = [...draft.hops].sort((a, b) => a - b).map((index) => hops[index] as Hop);
       if (flowHops.length === 0) return;
@@ -96,7 +98,7 @@ export function analyze(input: AnalyzeInput): Analysis {
         previous: flows,
       };
       flow.diagnostics = runFlowRules(context);
-      flow.narrative = narrate(context);
+      contexts.set(flow, context);
       flows.push(flow);
     });
     return flows;
@@ -117,6 +119,8 @@ export function analyze(input: AnalyzeInput): Analysis {
     for (const f of owners) f.diagnostics.push(d);
     return owners.length === 0;
   });
+  // The narrative last: it quotes the flow's problems, recording-wide ones included.
+  for (const [flow, context] of contexts) flow.narrative = narrate(context);
   return {
     version: ANALYSIS_VERSION,
     flows,

@@ -142,6 +142,45 @@ export function buildFlows(
         if (hop.next === undefined && match.flow.finishing) close(match.flow);
         continue;
       }
+      // An answer nobody asked for in this recording: an IdP-initiated SAML or WS-Fed login.
+      if (response.type === 'saml-response' || response.type === 'wsfed-signin-response') {
+        const server = refererOrigin(hop) || originOfPrev(hop, hops);
+        const leg: Leg = {
+          protocol: response.type === 'saml-response' ? 'saml2' : 'wsfed',
+          requestHop: hop.index,
+          client: hop.origin,
+          server,
+          replyEndpoint: endpointOf(hop.e.url),
+          responseHop: hop.index,
+          depth: 0,
+        };
+        const flow: FlowDraft = {
+          kind: 'login',
+          tabId,
+          hops: new Set(),
+          legs: [leg],
+          closed: false,
+          finishing: true,
+          lastActivity: hop.e.startedAt,
+        };
+        open(flow, hop);
+        if (hop.next === undefined) close(flow);
+        continue;
+      }
+    }
+
+    // A front-channel logout frame belongs to the logout that just happened in this tab.
+    if (messageOf(hop, 'frontchannel-logout')) {
+      const logout = [...flows]
+        .reverse()
+        .find(
+          (f) =>
+            f.kind === 'logout' && f.tabId === tabId && hop.e.startedAt - f.lastActivity <= 30_000,
+        );
+      if (logout) {
+        add(logout, hop);
+        continue;
+      }
     }
 
     const endSession = messageOf(hop, 'end-session');
@@ -292,6 +331,14 @@ function nestedParent(
         (l.server === request.client || (request.client === '' && l.server === from)),
     );
   });
+}
+
+/** The origin of the page that sent this request, from its Origin or Referer header. */
+function refererOrigin(hop: Hop): string {
+  const header = hop.e.requestHeaders.find(
+    (h) => /^(origin|referer)$/i.test(h.name) && h.value !== 'null',
+  );
+  return header ? originOf(header.value) : '';
 }
 
 function originOfPrev(hop: Hop, hops: readonly Hop[]): string {

@@ -1282,8 +1282,7 @@ describe('diagnostics: each rule fires on the traffic the catalogue describes', 
     expect(found).toHaveLength(expected.length);
   });
 
-  // engine bug: lib/analysis/flows.ts buildFlows opens no flow for an unsolicited SAML Response, so IdP-initiated logins reach no rule.
-  it.skip('SAML_INRESPONSETO: an IdP-initiated response answers no request (info)', () => {
+  it('SAML_INRESPONSETO: an IdP-initiated response answers no request (info)', () => {
     const s = scenario();
     samlLogin(s, { idpInitiated: true, response: { inResponseTo: null } });
     const found = allDiagnostics(run(s))
