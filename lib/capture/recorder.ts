@@ -143,7 +143,9 @@ export class Recorder {
       failed.length === 0
         ? `Deleted ${cookies.length} cookie(s): ${names}.`
         : `Could not delete ${failed.join(', ')}.`;
-    this.#broadcast((s) => s.port.send('notice', { level: failed.length ? 'error' : 'info', message }));
+    this.#broadcast((s) =>
+      s.port.send('notice', { level: failed.length ? 'error' : 'info', message }),
+    );
   }
 
   /** Writes what is queued; resolves once it is stored. */
