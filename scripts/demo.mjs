@@ -289,6 +289,28 @@ async function screenshot(
     }, `${appUrl}/callback`);
     if (selected) await page.waitForSelector('[data-testid="hop-details"]', { timeout: 5_000 });
     await sleep(200); // let the list finish its scroll-to-tail
+    // Then the analysis: the last login flow's sequence diagram, its callback hop selected.
+    const flowId = await page.evaluate(() => {
+      const items = [...document.querySelectorAll('[data-testid="flow-item"]')];
+      const login =
+        items.filter((i) => i.getAttribute('data-kind') !== 'logout').at(-1) ?? items.at(-1);
+      /** @type {HTMLElement | undefined} */ (login)?.click();
+      return login?.getAttribute('data-flow-id') ?? null;
+    });
+    if (flowId) {
+      await page.waitForSelector('[data-testid="sequence-diagram"]', { timeout: 5_000 });
+      await page.evaluate(() => {
+        const rows = [...document.querySelectorAll('[data-testid="sequence-step"]')];
+        const step =
+          rows.find(
+            (r) =>
+              r.getAttribute('data-inferred') === 'false' &&
+              (r.getAttribute('title') ?? '').startsWith('GET /callback'),
+          ) ?? rows.at(-2);
+        /** @type {HTMLElement | undefined} */ (step)?.click();
+      });
+      await sleep(200);
+    }
     await page.screenshot({ path: file, type: 'png' });
   } finally {
     await page.close();
