@@ -114,8 +114,13 @@ export function analyze(input: AnalyzeInput): Analysis {
 
   // Recording-wide problems also show on every flow whose hops show them.
   const global = runGlobalRules({ hops, flows, input });
+  const flowsByExchange = new Map<string, Flow[]>();
+  for (const f of flows) {
+    for (const id of f.exchangeIds)
+      flowsByExchange.set(id, [...(flowsByExchange.get(id) ?? []), f]);
+  }
   const unattached = global.filter((d) => {
-    const owners = flows.filter((f) => d.exchangeIds.some((id) => f.exchangeIds.includes(id)));
+    const owners = [...new Set(d.exchangeIds.flatMap((id) => flowsByExchange.get(id) ?? []))];
     for (const f of owners) f.diagnostics.push(d);
     return owners.length === 0;
   });

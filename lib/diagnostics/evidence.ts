@@ -8,8 +8,22 @@ import { endpointOf, originOf } from '../protocol/params';
  * about what they cannot see when they are not.
  */
 
+// Per-analysis caches: every flow's rules ask the same questions of the same hops, and a
+// recording of 10,000 hops must not be scanned once per flow.
+const jsonCache = new WeakMap<Hop, { body: Record<string, unknown> | undefined }>();
+const metadataCache = new WeakMap<readonly Hop[], ServerMetadata[]>();
+const keysCache = new WeakMap<readonly Hop[], VisibleKey[]>();
+
 /** The JSON object a hop's response body holds, when the source kept the body. */
 export function jsonBody(input: AnalyzeInput, hop: Hop): Record<string, unknown> | undefined {
+  const cached = jsonCache.get(hop);
+  if (cached) return cached.body;
+  const body = parseJsonBody(input, hop);
+  jsonCache.set(hop, { body });
+  return body;
+}
+
+function parseJsonBody(input: AnalyzeInput, hop: Hop): Record<string, unknown> | undefined {
   const text = input.responseBodies?.[hop.e.id];
   if (!text || !text.trimStart().startsWith('{')) return undefined;
   try {
@@ -40,7 +54,10 @@ export interface ServerMetadata {
 
 /** Every discovery document with a visible body, oldest first. */
 export function discoveredMetadata(hops: readonly Hop[], input: AnalyzeInput): ServerMetadata[] {
+  const cached = metadataCache.get(hops);
+  if (cached) return cached;
   const out: ServerMetadata[] = [];
+  metadataCache.set(hops, out);
   for (const hop of hops) {
     if (!messageOf(hop, 'discovery')) continue;
     const doc = jsonBody(input, hop);
@@ -89,7 +106,10 @@ export interface VisibleKey {
 
 /** Every key of every visible JWKS ({ keys: [...] }). */
 export function visibleKeys(hops: readonly Hop[], input: AnalyzeInput): VisibleKey[] {
+  const cached = keysCache.get(hops);
+  if (cached) return cached;
   const out: VisibleKey[] = [];
+  keysCache.set(hops, out);
   for (const hop of hops) {
     const body = jsonBody(input, hop);
     const keys = body?.['keys'];

@@ -155,9 +155,10 @@ export const sessionGlobalRules: GlobalRule[] = [
     reference: 'RFC 9700 2.1',
     check: ({ hops, flows }) => {
       const byState = new Map<string, string[]>();
+      const hopById = new Map(hops.map((h) => [h.e.id, h]));
       for (const f of flows) {
         for (const id of f.exchangeIds) {
-          const hop = hops.find((h) => h.e.id === id);
+          const hop = hopById.get(id);
           const request = hop ? messageOf(hop, 'authorization-request') : undefined;
           if (request?.state)
             byState.set(request.state, [...new Set([...(byState.get(request.state) ?? []), f.id])]);
