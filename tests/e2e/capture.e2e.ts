@@ -60,13 +60,15 @@ describe('capture in real Chromium', () => {
     expect(urls).toEqual(servers.expectedHops.map((h) => `${h.method} ${h.url}`));
 
     // The cookie jar's changes are recorded next to the hops: each cookie set, and app_tx removed.
+    // Polling by time: the panel tab is in the background, where animation frames do not run.
     await panel.waitForFunction(
       () =>
         Number(
           document.querySelector<HTMLElement>('[data-testid="exchange-count"]')?.dataset[
             'cookieEvents'
           ],
-        ) >= 9,
+        ) >= 8,
+      { polling: 100, timeout: 15_000 },
     );
 
     // The hop details show the cookies sent and set, and the form fields of the POST.
