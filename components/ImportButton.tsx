@@ -8,7 +8,11 @@ export function ImportButton() {
   const onFile = async (file: File | undefined) => {
     if (!file) return;
     try {
-      const result = importAny(new Uint8Array(await file.arrayBuffer()), file.name);
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      // In the worker when there is one: a 50 MB HAR must not freeze the panel.
+      const result = store.worker
+        ? await store.worker.importFile(bytes, file.name)
+        : importAny(bytes, file.name);
       store.loadFile(result, file.name);
     } catch (error) {
       const message =

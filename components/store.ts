@@ -1,5 +1,5 @@
-import { batch, computed, signal } from '@preact/signals';
-import { analyze } from '@/lib/analysis/analyze';
+import { batch, computed, effect, signal } from '@preact/signals';
+import { analyze, type AnalyzeInput } from '@/lib/analysis/analyze';
 import type { Analysis } from '@/lib/analysis/types';
 import type { ImportResult } from '@/lib/io/types';
 import type { CookieEvent, Exchange } from '@/lib/model';
@@ -11,6 +11,7 @@ import {
   type Subscription,
 } from '@/lib/messaging/protocol';
 import { filterExchanges } from '@/lib/view/filter';
+import type { WorkerClient } from './worker/client';
 
 export interface Notice {
   level: 'info' | 'warning' | 'error';
@@ -27,6 +28,8 @@ export interface PanelStoreOptions {
   reconnectDelayMs?: number;
   setTimer?: (fn: () => void, ms: number) => unknown;
   now?: () => number;
+  /** The panel worker: analysis and import off the page's thread (absent in unit tests). */
+  worker?: WorkerClient;
 }
 
 /** Where the records came from: the live recording, or a file opened in the viewer. */
@@ -61,20 +64,48 @@ export function createPanelStore(options: PanelStoreOptions) {
   const selectedId = signal<string | null>(null);
   const selectedFlowId = signal<string | null>(null);
   const tab = signal<PanelTab>('sequence');
+  const notify = (notice: Notice) => (notices.value = [...notices.value.slice(-4), notice]);
   const search = signal('');
   const loginOnly = signal(false);
 
   // The analysis follows the records: rerun on every change (analyze() is pure and fast).
-  const analysis = computed<Analysis>(() =>
-    analyze({
-      exchanges: exchanges.value,
-      cookieEvents: cookieEvents.value,
-      now: (options.now ?? Date.now)(),
-      responseBodies: source.value.responseBodies,
-      cookiesVisible: source.value.cookiesVisible,
-      cookieJarVisible: source.value.kind === 'live' || cookieEvents.value.length > 0,
-    }),
-  );
+  const analysisInput = computed<AnalyzeInput>(() => ({
+    exchanges: exchanges.value,
+    cookieEvents: cookieEvents.value,
+    now: (options.now ?? Date.now)(),
+    responseBodies: source.value.responseBodies,
+    cookiesVisible: source.value.cookiesVisible,
+    cookieJarVisible: source.value.kind === 'live' || cookieEvents.value.length > 0,
+  }));
+  // In the panel a worker analyses (the page stays fluid on long recordings); without one
+  // (unit tests) the analysis follows the records synchronously.
+  const analyzer = options.worker?.analyze;
+  const workerAnalysis = signal<Analysis>(analyze({ exchanges: [], now: 0 }));
+  const analyzing = signal(false);
+  if (analyzer) {
+    let latest = 0;
+    effect(() => {
+      const input = analysisInput.value;
+      const ticket = ++latest;
+      analyzing.value = true;
+      void analyzer(input).then(
+        (result) => {
+          if (ticket !== latest) return;
+          batch(() => {
+            workerAnalysis.value = result;
+            analyzing.value = false;
+          });
+        },
+        (error: unknown) => {
+          if (ticket === latest) analyzing.value = false;
+          notify({ level: 'error', message: `The analysis failed: ${String(error)}` });
+        },
+      );
+    });
+  }
+  const analysis = analyzer
+    ? workerAnalysis
+    : computed<Analysis>(() => analyze(analysisInput.value));
   const selected = computed(() => {
     const id = selectedId.value;
     return id === null ? undefined : exchanges.value.find((e) => e.id === id);
@@ -119,7 +150,6 @@ export function createPanelStore(options: PanelStoreOptions) {
       selectedFlowId.value = null;
     });
   };
-  const notify = (notice: Notice) => (notices.value = [...notices.value.slice(-4), notice]);
 
   const open = () => {
     const connect = options.connect;
@@ -169,6 +199,7 @@ export function createPanelStore(options: PanelStoreOptions) {
     selectedId,
     selected,
     analysis,
+    analyzing,
     selectedFlowId,
     selectedFlow,
     visibleExchanges,
@@ -177,6 +208,7 @@ export function createPanelStore(options: PanelStoreOptions) {
     loginOnly,
     subscription: options.subscription,
     live: options.connect !== undefined,
+    worker: options.worker,
     start: open,
     stop() {
       closed = true;
@@ -222,8 +254,18 @@ export function createPanelStore(options: PanelStoreOptions) {
         mergeExchanges(result.exchanges);
         mergeCookieEvents(result.cookieEvents);
         loaded.value = true;
+      });
+      // Show the first flow once the file is analysed (at once without a worker).
+      const pick = () => {
         const first = analysis.value.flows[0];
-        selectedFlowId.value = first ? first.id : null;
+        if (first && selectedFlowId.value === null) selectedFlowId.value = first.id;
+      };
+      pick();
+      const stop = effect(() => {
+        if (!analyzing.value) {
+          pick();
+          queueMicrotask(() => stop());
+        }
       });
     },
     /** Leaves a file and shows the recording again. */

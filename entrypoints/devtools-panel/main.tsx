@@ -3,6 +3,7 @@ import { browser } from 'wxt/browser';
 import { App } from '@/components/App';
 import { StoreContext } from '@/components/context';
 import { createPanelStore } from '@/components/store';
+import { startPanelWorker } from '@/components/worker/client';
 import { PANEL_PORT_NAME, type PortLike } from '@/lib/messaging/protocol';
 import { panelSubscription, panelTheme } from '@/lib/panel-scope';
 import '@/components/panel.css';
@@ -20,6 +21,7 @@ document.documentElement.dataset.theme = panelTheme(
 const store = createPanelStore({
   connect: () => browser.runtime.connect({ name: PANEL_PORT_NAME }) as PortLike,
   subscription,
+  worker: startPanelWorker(),
 });
 store.start();
 

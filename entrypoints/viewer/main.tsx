@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { App } from '@/components/App';
 import { StoreContext } from '@/components/context';
 import { createPanelStore } from '@/components/store';
+import { startPanelWorker } from '@/components/worker/client';
 import { panelTheme } from '@/lib/panel-scope';
 import '@/components/panel.css';
 
@@ -11,7 +12,7 @@ document.documentElement.dataset.theme = panelTheme(
   location.search,
   matchMedia('(prefers-color-scheme: dark)').matches,
 );
-const store = createPanelStore({ subscription: {} });
+const store = createPanelStore({ subscription: {}, worker: startPanelWorker() });
 const root = document.getElementById('app');
 if (root) {
   render(

@@ -1,0 +1,57 @@
+import { SessionTracerError } from '@/lib/errors';
+import type { WorkerKind, WorkerRequests, WorkerResponse } from '@/lib/messaging/worker-protocol';
+
+/** An error the worker reported, with the name and code of the original. */
+export class WorkerTaskError extends SessionTracerError {
+  override readonly code: string;
+  constructor(name: string, message: string, code?: string) {
+    super(message);
+    this.name = name;
+    this.code = code ?? 'ERR_WORKER';
+  }
+}
+
+/** Talks to the panel worker: one promise per request. */
+export function createWorkerClient(worker: Worker) {
+  let next = 1;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  worker.onmessage = (event: MessageEvent<WorkerResponse>) => {
+    const response = event.data;
+    const waiting = pending.get(response.id);
+    if (!waiting) return;
+    pending.delete(response.id);
+    if (response.ok) waiting.resolve(response.result);
+    else
+      waiting.reject(
+        new WorkerTaskError(response.error.name, response.error.message, response.error.code),
+      );
+  };
+  worker.onerror = (event) => {
+    for (const waiting of pending.values())
+      waiting.reject(new Error(`the worker failed: ${event.message}`));
+    pending.clear();
+  };
+  function run<K extends WorkerKind>(
+    kind: K,
+    input: WorkerRequests[K]['input'],
+  ): Promise<WorkerRequests[K]['result']> {
+    const id = next++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      worker.postMessage({ id, kind, input });
+    });
+  }
+  return {
+    analyze: (input: WorkerRequests['analyze']['input']) => run('analyze', input),
+    importFile: (bytes: Uint8Array, name: string) => run('import', { bytes, name }),
+  };
+}
+
+export type WorkerClient = ReturnType<typeof createWorkerClient>;
+
+/** The panel's worker, bundled by Vite from this module's sibling. */
+export function startPanelWorker(): WorkerClient {
+  return createWorkerClient(
+    new Worker(new URL('./panel.worker.ts', import.meta.url), { type: 'module' }),
+  );
+}

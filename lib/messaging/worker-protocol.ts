@@ -1,0 +1,19 @@
+import type { AnalyzeInput } from '../analysis/analyze';
+import type { Analysis } from '../analysis/types';
+import type { ImportResult } from '../io/types';
+
+/** Work the panel hands to its worker, so that long recordings never freeze the page. */
+export interface WorkerRequests {
+  analyze: { input: AnalyzeInput; result: Analysis };
+  import: { input: { bytes: Uint8Array; name: string }; result: ImportResult };
+}
+
+export type WorkerKind = keyof WorkerRequests;
+
+export type WorkerRequest = {
+  [K in WorkerKind]: { id: number; kind: K; input: WorkerRequests[K]['input'] };
+}[WorkerKind];
+
+export type WorkerResponse =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: { name: string; code?: string; message: string } };
