@@ -1,4 +1,6 @@
+import { useState } from 'preact/hooks';
 import type { Flow, TokenInfo } from '@/lib/analysis/types';
+import { verifyAnalysis } from '@/lib/tokens/verify';
 import { describeClaimTime } from '@/lib/view/time';
 import { useStore } from './context';
 
@@ -14,9 +16,51 @@ export function TokensView({ flow }: { flow: Flow }) {
       </p>
     );
   }
+  return <VerifiableTokens flow={flow} />;
+}
+
+/**
+ * The tokens, and a Verify button: it fetches each issuer's discovery document and JWKS (the
+ * only requests the extension makes of its own, and only when asked) and checks signatures.
+ */
+function VerifiableTokens({ flow }: { flow: Flow }) {
+  const [verified, setVerified] = useState<{ flowId: string; tokens: TokenInfo[] } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const tokens = verified?.flowId === flow.id ? verified.tokens : flow.tokens;
+  const verify = async () => {
+    setBusy(true);
+    try {
+      const result = await verifyAnalysis(
+        {
+          version: 1,
+          flows: [flow],
+          diagnostics: [],
+          source: { cookiesVisible: true, cookieJarVisible: false, exchanges: 0 },
+        },
+        {
+          fetch: (url) => fetch(url, { credentials: 'omit', signal: AbortSignal.timeout(10_000) }),
+          now: Date.now(),
+        },
+      );
+      setVerified({ flowId: flow.id, tokens: result.flows[0]?.tokens ?? flow.tokens });
+    } finally {
+      setBusy(false);
+    }
+  };
   return (
     <div class="tokens">
-      {flow.tokens.map((t, i) => (
+      <p>
+        <button
+          type="button"
+          data-testid="verify-tokens"
+          disabled={busy}
+          onClick={() => void verify()}
+        >
+          {busy ? 'Verifying…' : 'Verify signatures'}
+        </button>{' '}
+        <small>fetches each issuer's discovery document and JWKS</small>
+      </p>
+      {tokens.map((t, i) => (
         <TokenCard key={i} token={t} />
       ))}
     </div>

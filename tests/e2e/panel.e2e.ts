@@ -11,6 +11,7 @@ import {
 } from './support/chromium';
 import { runInChromium } from './support/lab-run';
 import {
+  clickHook,
   diagnosticIds,
   lanes,
   openFlow,
@@ -103,6 +104,24 @@ describe('the panel shows flows, parties, sessions, tokens and problems', () => 
     expect((await tierCards(panel)).find((c) => c.role === 'identity-provider')?.cookies).toContain(
       '_session:sent',
     );
+  });
+
+  it('clearing the authorization server session from its tier card empties it in the browser', async () => {
+    const { panel } = await runInChromium(chromium!, lab, 1);
+    const [flow] = await waitForFlows(panel, ['interactive-login']);
+    await openFlow(panel, flow!.id, 'sessions');
+    const asCard = `[data-testid="tier-card"][data-role="authorization-server"]`;
+    await panel.waitForSelector(`${asCard} [data-testid="tier-jar"]:not([data-count="0"])`);
+    await clickHook(panel, `${asCard} [data-testid="tier-clear"]`);
+    await clickHook(panel, `${asCard} [data-testid="tier-clear-confirm"]`);
+    await panel.waitForSelector(`${asCard} [data-testid="tier-jar"][data-count="0"]`, {
+      timeout: 10_000,
+    });
+    const left = await chromium!.browser.defaultBrowserContext().cookies();
+    expect(
+      left.filter((c) => c.domain.startsWith('auth.') && c.name.startsWith('_session')),
+    ).toEqual([]);
+    expect(left.some((c) => c.name === 'storezero.sid')).toBe(true);
   });
 
   it.each([
