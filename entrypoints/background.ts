@@ -12,6 +12,11 @@ const RECORDING_KEY = 'recording';
 // Wires the browser to the Recorder; all logic lives in lib/. Listeners are registered
 // synchronously at start so that a stopped MV3 worker is woken by the next event.
 export default defineBackground(() => {
+  // Test builds only (`--mode e2e`): WebDriver BiDi cannot open moz-extension:// pages itself.
+  if (import.meta.env.WXT_OPEN_PANEL_ON_START === 'true') {
+    void browser.tabs.create({ url: browser.runtime.getURL('/devtools-panel.html') });
+  }
+
   const recorder = new Recorder({
     store: new TraceStore(),
     now: () => Date.now(),
@@ -36,11 +41,11 @@ export default defineBackground(() => {
     const target = browser.webRequest[api as keyof typeof browser.webRequest] as unknown as {
       addListener(cb: (details: unknown) => void, filter: unknown, extra?: string[]): void;
     };
-    target.addListener(
-      (details) => recorder.handleWebRequest({ event, details } as WebRequestEvent),
-      filter,
-      extraInfoSpec,
-    );
+    const listener = (details: unknown) =>
+      recorder.handleWebRequest({ event, details } as WebRequestEvent);
+    // Firefox rejects an extraInfoSpec argument on events that take none (onErrorOccurred).
+    if (extraInfoSpec.length > 0) target.addListener(listener, filter, extraInfoSpec);
+    else target.addListener(listener, filter);
   }
 
   browser.cookies.onChanged.addListener((change) =>
