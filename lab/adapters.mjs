@@ -27,7 +27,8 @@ async function retryAcrossNavigation(read, waitForDocument) {
       return await read();
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      if (attempt >= 50 || !/context|navigat|detached/i.test(message)) throw err;
+      // Firefox (BiDi) says "cross-origin object" when asked into a document being replaced.
+      if (attempt >= 50 || !/context|navigat|detached|cross-origin/i.test(message)) throw err;
       // The old document may still count as loaded until the new one commits: pause first.
       await new Promise((resolve) => setTimeout(resolve, 100));
       await waitForDocument().catch(() => undefined);
@@ -103,12 +104,17 @@ export function puppeteerAdapter(page, { timeout = DEFAULT_TIMEOUT } = {}) {
       );
     },
     async waitForUrl(prefix) {
-      // Evaluated in the page and re-run after each navigation until it holds.
-      await page.waitForFunction(
-        (p) => location.href.startsWith(p) && document.readyState === 'complete',
-        { timeout, polling: 100 },
-        prefix,
-      );
+      // Polled from here rather than evaluated in the page: during a cross-site auto-submit
+      // Firefox (BiDi) refuses evaluation in the document being replaced.
+      const deadline = Date.now() + timeout;
+      while (Date.now() < deadline) {
+        if (page.url().startsWith(prefix)) {
+          const ready = await page.evaluate(() => document.readyState).catch(() => 'loading');
+          if (ready === 'complete' && page.url().startsWith(prefix)) return;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`timed out waiting for a URL starting with ${prefix} (at ${page.url()})`);
     },
   };
 }
