@@ -1,4 +1,5 @@
 import { ClearButton } from './ClearButton';
+import { ExportMenu } from './ExportMenu';
 import { ImportButton } from './ImportButton';
 import { useStore } from './context';
 
@@ -30,6 +31,7 @@ export function Toolbar() {
       )}
       {live && <ClearButton onConfirm={() => store.clear()} />}
       <ImportButton />
+      <ExportMenu />
       {store.live && !live && (
         <button type="button" data-testid="back-to-live" onClick={() => store.backToLive()}>
           Back to the recording

@@ -44,6 +44,7 @@ export function createWorkerClient(worker: Worker) {
   return {
     analyze: (input: WorkerRequests['analyze']['input']) => run('analyze', input),
     importFile: (bytes: Uint8Array, name: string) => run('import', { bytes, name }),
+    exportTrace: (input: WorkerRequests['export']['input']) => run('export', input),
   };
 }
 

@@ -1,5 +1,6 @@
 import { analyze } from '@/lib/analysis/analyze';
 import { importAny } from '@/lib/io/detect';
+import { exportTrace } from '@/lib/io/export';
 import type { WorkerRequest, WorkerResponse } from '@/lib/messaging/worker-protocol';
 
 // The panel's worker: analysis and file import run here, off the page's thread.
@@ -11,10 +12,7 @@ const scope = self as unknown as {
 scope.onmessage = (event) => {
   const request = event.data;
   try {
-    const result =
-      request.kind === 'analyze'
-        ? analyze(request.input)
-        : importAny(request.input.bytes, request.input.name);
+    const result = handle(request);
     scope.postMessage({ id: request.id, ok: true, result });
   } catch (error) {
     const e = error instanceof Error ? error : new Error(String(error));
@@ -26,3 +24,14 @@ scope.onmessage = (event) => {
     });
   }
 };
+
+function handle(request: WorkerRequest): unknown {
+  switch (request.kind) {
+    case 'analyze':
+      return analyze(request.input);
+    case 'import':
+      return importAny(request.input.bytes, request.input.name);
+    case 'export':
+      return exportTrace(request.input.input, request.input.options);
+  }
+}

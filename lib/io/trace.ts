@@ -136,6 +136,14 @@ export function traceFromJson(root: unknown): ImportResult {
 
   const warnings: string[] = [];
   if (exchanges.length === 0 && cookieEvents.length === 0) warnings.push('The trace is empty.');
+  // Response bodies by exchange id (token JSON a HAR carried), when the export kept them.
+  const responseBodies: Record<string, string> = {};
+  const bodies = readOptional(own(root, 'responseBodies'), 'responseBodies', readObject);
+  const known = new Set(exchanges.map((e) => e.id));
+  for (const [id, body] of Object.entries(bodies ?? {})) {
+    if (!known.has(id)) continue;
+    responseBodies[id] = readString(body, `responseBodies.${id}`);
+  }
   return {
     exchanges,
     cookieEvents,
@@ -143,10 +151,10 @@ export function traceFromJson(root: unknown): ImportResult {
       format: 'trace',
       producer: 'Session Tracer',
       cookiesVisible: cookieEvents.length > 0 || anyCookieHeader(exchanges),
-      bodiesVisible: false,
+      bodiesVisible: Object.keys(responseBodies).length > 0,
     },
     warnings,
-    responseBodies: {},
+    responseBodies,
     trace,
   };
 }

@@ -7,6 +7,8 @@ export interface DecodedToken {
   format: TokenFormat;
   header: Record<string, unknown>;
   claims: Record<string, unknown>;
+  /** The signature was removed by an export's redaction: nothing left to verify. */
+  signatureRedacted?: boolean;
 }
 
 const MAX_TOKEN_CHARS = 64 * 1024;
@@ -38,6 +40,26 @@ export function decodeToken(value: string): DecodedToken {
       `a JWT has 3 parts (JWS) or 5 parts (JWE); this one has ${parts.length}`,
     );
   }
+  // An exported trace keeps a JWT's header and claims but not its signature ("‹signature removed›").
+  const signatureRedacted = parts.length === 3 && (parts[2] ?? '').startsWith('‹');
+  if (signatureRedacted) {
+    try {
+      const header = JSON.parse(new TextDecoder().decode(base64urlBytes(parts[0] ?? ''))) as Record<
+        string,
+        unknown
+      >;
+      const claims = JSON.parse(new TextDecoder().decode(base64urlBytes(parts[1] ?? ''))) as Record<
+        string,
+        unknown
+      >;
+      return { format: 'jws', header, claims, signatureRedacted: true };
+    } catch (error) {
+      throw new TokenFormatError(
+        `the JWT header or payload is not base64url JSON: ${reason(error)}`,
+        { cause: error },
+      );
+    }
+  }
   if (!parts.every((p) => BASE64URL.test(p))) {
     throw new TokenFormatError('a JWT part holds characters outside base64url');
   }
@@ -61,4 +83,11 @@ export function decodeToken(value: string): DecodedToken {
 
 function reason(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function base64urlBytes(part: string): Uint8Array {
+  if (!BASE64URL.test(part)) throw new Error('not base64url');
+  const base64 = part.replace(/-/g, '+').replace(/_/g, '/');
+  const binary = atob(base64.padEnd(base64.length + ((4 - (base64.length % 4)) % 4), '='));
+  return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }

@@ -34,7 +34,10 @@ export function describeToken(sighting: TokenSighting, exchangeId: string): Toke
     claims: decoded.claims,
     verification: decoded.format === 'jws' ? 'unverified' : 'unverifiable',
   };
-  if (decoded.format === 'jws') info.raw = sighting.value;
+  if (decoded.signatureRedacted) {
+    info.verificationReason = 'the signature was removed when this trace was exported (redaction)';
+    info.verification = 'unverifiable';
+  } else if (decoded.format === 'jws') info.raw = sighting.value;
   if (decoded.format === 'opaque')
     info.verificationReason =
       'opaque token: only introspection at the authorization server can check it';

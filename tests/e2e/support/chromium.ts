@@ -18,7 +18,7 @@ export interface ExtensionBrowser {
 
 /** Real Chromium, headless, with the built extension loaded. */
 export async function launchChromiumWithExtension(
-  options: { userDataDir?: string } = {},
+  options: { userDataDir?: string; downloadPath?: string } = {},
 ): Promise<ExtensionBrowser> {
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
@@ -27,6 +27,9 @@ export async function launchChromiumWithExtension(
     enableExtensions: [CHROME_BUILD],
     handleDevToolsAsPage: true,
     ...(options.userDataDir ? { userDataDir: options.userDataDir } : {}),
+    ...(options.downloadPath
+      ? { downloadBehavior: { policy: 'allow' as const, downloadPath: options.downloadPath } }
+      : {}),
     args: [
       '--no-sandbox',
       '--disable-gpu',

@@ -278,3 +278,25 @@ describe('importTrace: the first bad member is named', () => {
     expect(exchange).not.toHaveProperty('requestBody');
   });
 });
+
+describe('trace response bodies', () => {
+  it('reads back the response bodies an export kept, for known hops only', () => {
+    const hop = makeExchange({ id: 'tok' });
+    const text = JSON.stringify({
+      ...JSON.parse(serializeTrace([hop], [], { exportedAt: 0 })),
+      responseBodies: { tok: '{"id_token":"x"}', unknown: 'dropped' },
+    });
+    const result = importTrace(text);
+    expect(result.responseBodies).toEqual({ tok: '{"id_token":"x"}' });
+    expect(result.source.bodiesVisible).toBe(true);
+  });
+
+  it('names the bad member when a body is not text', () => {
+    const hop = makeExchange({ id: 'tok' });
+    const text = JSON.stringify({
+      ...JSON.parse(serializeTrace([hop], [], { exportedAt: 0 })),
+      responseBodies: { tok: 5 },
+    });
+    expect(() => importTrace(text)).toThrow(/responseBodies\.tok/);
+  });
+});
