@@ -20,7 +20,12 @@ export default defineConfig({
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {
-            gecko: { id: 'session-tracer@session-tracer.dev', strict_min_version: '115.0' },
+            gecko: {
+              id: 'session-tracer@session-tracer.dev',
+              strict_min_version: '140.0',
+              // Nothing is collected or sent anywhere: the recording stays in this browser.
+              data_collection_permissions: { required: ['none'] },
+            },
           },
         }
       : {}),

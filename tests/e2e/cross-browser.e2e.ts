@@ -53,6 +53,12 @@ describe.each(Object.keys(BROWSERS) as (keyof typeof BROWSERS)[])('%s', (name) =
         expect(ids.filter((id) => id !== 'NONCE_MISSING')).toEqual([]);
       else expect(ids).toEqual(expect.arrayContaining(expected.problems));
     }
+    // What Firefox does differently is said in the panel, not left as a silent gap.
+    const notes = await panel
+      .$eval('[data-testid="source-notes"]', (el) => el.textContent ?? '')
+      .catch(() => '');
+    if (name === 'firefox') expect(notes).toMatch(/Total Cookie Protection/);
+    else expect(notes).toBe('');
     // The cookie jar was recorded too (Firefox and Chromium both report cookies.onChanged).
     const jarChanges = await panel.$eval('[data-testid="exchange-count"]', (el) =>
       Number((el as HTMLElement).dataset['cookieEvents']),
