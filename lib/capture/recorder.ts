@@ -67,7 +67,7 @@ export class Recorder {
     this.#exchangeWriter = new BatchWriter<Exchange>({
       delayMs,
       write: async (exchanges) => {
-        await options.store.addExchanges(exchanges);
+        await this.#withRoom(() => options.store.addExchanges(exchanges));
         this.#broadcast((s) => {
           const visible = forTab(exchanges, s);
           if (visible.length > 0) s.port.send('exchanges-added', { exchanges: visible });
@@ -80,7 +80,7 @@ export class Recorder {
     this.#cookieWriter = new BatchWriter<CookieEvent>({
       delayMs,
       write: async (cookieEvents) => {
-        await options.store.addCookieEvents(cookieEvents);
+        await this.#withRoom(() => options.store.addCookieEvents(cookieEvents));
         this.#broadcast((s) => s.port.send('cookie-events-added', { cookieEvents }));
       },
       onError: (error) => this.#reportStorageError(error),
@@ -232,6 +232,22 @@ export class Recorder {
     }
   }
 
+  /**
+   * Runs a write; when the browser says the storage quota is full, drops the oldest tenth of the
+   * recording, tells the panels, and tries once more (a full disk must not stop the recording).
+   */
+  async #withRoom(write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (error) {
+      if (!isQuotaError(error)) throw error;
+      const dropped = await this.#options.store.dropOldest(0.1);
+      const message = `Storage is full: the oldest ${dropped.exchanges} hops and ${dropped.cookieEvents} cookie changes were dropped to keep recording.`;
+      this.#broadcast((s) => s.port.send('notice', { level: 'warning', message }));
+      await write();
+    }
+  }
+
   #whenReady(run: () => void): void {
     if (this.#isReady) run();
     else this.#early.push(run);
@@ -262,4 +278,12 @@ function forTab(exchanges: Exchange[], s: Subscriber): Exchange[] {
 
 function randomSuffix(): string {
   return Math.floor(Math.random() * 0x100000).toString(36);
+}
+
+/** IndexedDB's quota error, as Dexie or the browser reports it. */
+export function isQuotaError(error: unknown): boolean {
+  const names = [error, (error as { inner?: unknown } | null)?.inner].map(
+    (e) => (e as { name?: unknown } | null)?.name,
+  );
+  return names.includes('QuotaExceededError');
 }

@@ -119,6 +119,23 @@ export class TraceStore {
     });
   }
 
+  /** Drops this fraction of the oldest records of each table (to make room when storage is full). */
+  async dropOldest(fraction: number): Promise<{ exchanges: number; cookieEvents: number }> {
+    return this.#db.transaction('rw', this.#db.exchanges, this.#db.cookieEvents, async () => {
+      const counts = await this.counts();
+      const dropExchanges = Math.ceil(counts.exchanges * fraction);
+      const dropEvents = Math.ceil(counts.cookieEvents * fraction);
+      const exchangeKeys = await this.#db.exchanges
+        .orderBy('startedAt')
+        .limit(dropExchanges)
+        .primaryKeys();
+      const eventKeys = await this.#db.cookieEvents.orderBy('time').limit(dropEvents).primaryKeys();
+      await this.#db.exchanges.bulkDelete(exchangeKeys);
+      await this.#db.cookieEvents.bulkDelete(eventKeys);
+      return { exchanges: exchangeKeys.length, cookieEvents: eventKeys.length };
+    });
+  }
+
   close(): void {
     this.#db.close();
   }

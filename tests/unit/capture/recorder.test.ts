@@ -55,6 +55,17 @@ const cookieChange = (name: string) => ({
 });
 
 type Msg = { type: string; payload: Record<string, unknown> };
+
+/** Waits until a condition holds (the recorder works asynchronously; machines are loaded). */
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+const snapshotDone = (received: unknown[]) => () =>
+  (received as Msg[]).some((m) => m.type === 'snapshot' && m.payload['done'] === true);
 const exchangesIn = (messages: unknown[]) =>
   (messages as Msg[])
     .filter((m) => m.type === 'snapshot' || m.type === 'exchanges-added')
@@ -83,7 +94,7 @@ describe('Recorder', () => {
     const [panelSide, backgroundSide] = portPair();
     recorder.connectPanel(backgroundSide);
     panelSide.postMessage({ type: 'subscribe', payload: { tabId: 1 } });
-    await new Promise((r) => setTimeout(r, 20));
+    await until(snapshotDone(panelSide.received));
     for (const e of [
       ...hop('2', 'http://b.localhost/other-tab', 2),
       ...hop('3', 'http://a.localhost/new'),
@@ -114,7 +125,7 @@ describe('Recorder', () => {
     const [panelSide, backgroundSide] = portPair();
     recorder.connectPanel(backgroundSide);
     panelSide.postMessage({ type: 'subscribe', payload: {} });
-    await new Promise((r) => setTimeout(r, 20));
+    await until(snapshotDone(panelSide.received));
     const parts = (panelSide.received as Msg[]).filter((m) => m.type === 'snapshot');
     expect(parts.map((p) => (p.payload['exchanges'] as unknown[]).length)).toEqual([2, 2, 1]);
     expect(parts.map((p) => p.payload['done'])).toEqual([false, false, true]);
@@ -155,7 +166,7 @@ describe('Recorder', () => {
     recorder.connectPanel(backgroundSide);
     panelSide.postMessage({ type: 'subscribe', payload: {} });
     panelSide.postMessage({ type: 'clear', payload: {} });
-    await new Promise((r) => setTimeout(r, 30));
+    await until(() => (panelSide.received as Msg[]).some((m) => m.type === 'cleared'));
     expect(await store.counts()).toEqual({ exchanges: 0, cookieEvents: 0 });
     expect((panelSide.received as Msg[]).some((m) => m.type === 'cleared')).toBe(true);
   });
@@ -173,11 +184,12 @@ describe('Recorder', () => {
     const [panelSide, backgroundSide] = portPair();
     recorder.connectPanel(backgroundSide);
     panelSide.postMessage({ type: 'subscribe', payload: {} });
-    await new Promise((r) => setTimeout(r, 10));
+    await until(snapshotDone(panelSide.received));
     for (const id of ['1', '2', '3', '4'])
       for (const e of hop(id, `http://a.localhost/${id}`)) recorder.handleWebRequest(e);
     await recorder.flush();
-    await new Promise((r) => setTimeout(r, 10));
+    await until(async () => (await store.counts()).exchanges === 2);
+    await until(() => (panelSide.received as Msg[]).some((m) => m.type === 'notice'));
     expect((await store.exchanges()).map((e) => e.url)).toEqual([
       'http://a.localhost/3',
       'http://a.localhost/4',
@@ -198,7 +210,8 @@ describe('Recorder', () => {
     recorder.connectPanel(liveBackground);
     gonePanel.postMessage({ type: 'subscribe', payload: {} });
     livePanel.postMessage({ type: 'subscribe', payload: {} });
-    await new Promise((r) => setTimeout(r, 10));
+    await until(snapshotDone(livePanel.received));
+    await until(snapshotDone(gonePanel.received));
     gonePanel.disconnect();
     for (const e of hop('1', 'http://a.localhost/x')) recorder.handleWebRequest(e);
     await recorder.flush();
@@ -222,5 +235,34 @@ describe('Recorder and a panel that closes early', () => {
     await new Promise((r) => setTimeout(r, 30));
     process.off('unhandledRejection', onRejection);
     expect(rejections).toEqual([]);
+  });
+});
+
+describe('Recorder when storage is full', () => {
+  it('drops the oldest tenth, tells the panel, and keeps recording', async () => {
+    const store = makeStore();
+    const recorder = new Recorder({ store, setting, now: () => 5, batchDelayMs: 1 });
+    for (const id of ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'])
+      for (const e of hop(id, `http://a.localhost/${id}`)) recorder.handleWebRequest(e);
+    await recorder.flush();
+    const [panelSide, backgroundSide] = portPair();
+    recorder.connectPanel(backgroundSide);
+    panelSide.postMessage({ type: 'subscribe', payload: {} });
+    await until(snapshotDone(panelSide.received));
+    // The next write meets a full quota once, as IndexedDB reports it.
+    const real = store.addExchanges.bind(store);
+    let failures = 1;
+    store.addExchanges = async (list) => {
+      if (failures-- > 0) throw Object.assign(new Error('quota'), { name: 'QuotaExceededError' });
+      return real(list);
+    };
+    for (const e of hop('11', 'http://a.localhost/new')) recorder.handleWebRequest(e);
+    await recorder.flush();
+    const urls = (await store.exchanges()).map((e) => e.url);
+    expect(urls).not.toContain('http://a.localhost/1');
+    expect(urls).toContain('http://a.localhost/new');
+    expect(urls).toHaveLength(10);
+    const notice = (panelSide.received as Msg[]).find((m) => m.type === 'notice');
+    expect(String(notice?.payload['message'])).toMatch(/Storage is full: the oldest 1 hops/);
   });
 });
