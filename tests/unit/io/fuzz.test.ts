@@ -47,6 +47,10 @@ function checkResult(result: ImportResult): void {
   expect(again.exchanges).toEqual(result.exchanges);
 }
 
+/** FUZZ_RUNS scales every campaign (npm run fuzz sets 100,000 for the largest). */
+const scale = Number(process.env['FUZZ_RUNS'] ?? 2000) / 2000;
+const runs = (base: number) => Math.max(10, Math.round(base * scale));
+
 type Path = (string | number)[];
 function pathsOf(value: unknown, path: Path = [], out: Path[] = []): Path[] {
   out.push(path);
@@ -205,7 +209,7 @@ describe('importers never throw anything but a SessionTracerError', () => {
           if (result) checkResult(result);
         }
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -241,7 +245,7 @@ describe('importers never throw anything but a SessionTracerError', () => {
         const result = importOrReject(IMPORTERS[0]![1], JSON.stringify(value));
         if (result) checkResult(result);
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 
@@ -253,7 +257,7 @@ describe('importers never throw anything but a SessionTracerError', () => {
         if (result) checkResult(result);
         importOrReject(IMPORTERS[1]![1], text);
       }),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 
@@ -265,7 +269,7 @@ describe('importers never throw anything but a SessionTracerError', () => {
         if (result) checkResult(result);
         importOrReject(saml ? IMPORTERS[2]![1] : IMPORTERS[3]![1], text);
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
 
@@ -276,7 +280,7 @@ describe('importers never throw anything but a SessionTracerError', () => {
         const spliced = text.slice(0, Math.min(a, b)) + insert + text.slice(Math.max(a, b));
         for (const [, importer] of IMPORTERS) importOrReject(importer, spliced);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });
