@@ -68,7 +68,7 @@ function mutate(doc: unknown, mutations: Mutation[]): unknown {
     const paths = pathsOf(root);
     const path = paths[pick % paths.length] ?? [];
     if (path.length === 0) {
-      root = action === 'wrap' ? [root] : value;
+      root = action === 'wrap' ? [root] : structuredClone(value);
       continue;
     }
     const parent = path
@@ -81,7 +81,10 @@ function mutate(doc: unknown, mutations: Mutation[]): unknown {
       if (Array.isArray(parent)) parent.splice(Number(key), 1);
       else delete (parent as Record<string, unknown>)[key];
     } else {
-      (parent as Record<string | number, unknown>)[key] = action === 'wrap' ? [current] : value;
+      // A copy: setting the same generated object twice must not make the document cyclic
+      // (no file can hold a cycle; a 100,000-case run found that harness bug).
+      (parent as Record<string | number, unknown>)[key] =
+        action === 'wrap' ? [current] : structuredClone(value);
     }
   }
   return root;
