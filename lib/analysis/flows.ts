@@ -85,7 +85,8 @@ export function buildFlows(
     const viaChain = hop.prev !== undefined ? flowOf.get(hop.prev) : undefined;
     const request = requestOf(hop, decodeSamlRequestId);
     // PAR and JAR may carry no redirect_uri through the browser: the app is who sent us there.
-    if (request && request.client === '') request.client = originOfPrev(hop, hops) || refererOrigin(hop);
+    if (request && request.client === '')
+      request.client = originOfPrev(hop, hops) || refererOrigin(hop);
     const response = hop.messages.find(isAnswer);
 
     if (request) {
