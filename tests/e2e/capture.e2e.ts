@@ -124,6 +124,12 @@ describe('capture in real Chromium', () => {
     const tab = await chromium.browser.newPage();
     await tab.goto(`${servers.app}/start`);
     await tab.waitForSelector('#user');
+    // Chrome stops a worker once it is idle, that is after its last batch is written: wait for
+    // the hops so far to be stored (a panel page reads them from the database), then stop it.
+    const before = servers.expectedHops.slice(0, 3).map((h) => h.url);
+    const watcher = await chromium.openPanelPage();
+    await waitForHops(watcher, before);
+    await watcher.close();
     await chromium.stopServiceWorker();
     await tab.bringToFront();
     await tab.type('#user', 'alice');

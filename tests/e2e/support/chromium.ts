@@ -1,5 +1,5 @@
 import path from 'node:path';
-import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type Frame, type Page, type Target } from 'puppeteer-core';
 import { PANEL_TITLE } from '../../../lib/panel-title';
 
 export const CHROME_BUILD = path.resolve('.output/chrome-mv3');
@@ -44,6 +44,7 @@ export async function launchChromiumWithExtension(
     { timeout: 20_000 },
   );
   const extensionId = new URL(worker.url()).host;
+  await waitForListeners(worker);
   return {
     browser,
     extensionId,
@@ -77,6 +78,27 @@ export async function launchChromiumWithExtension(
     },
     close: () => browser.close(),
   };
+}
+
+/**
+ * Waits until the worker has registered its webRequest listeners. Chrome decides at the start of
+ * each request whether 'extraHeaders' listeners see it: a page loaded before that shows no
+ * Cookie or Set-Cookie, which is the browser's rule, not a capture bug.
+ */
+async function waitForListeners(target: Target): Promise<void> {
+  const worker = await target.worker();
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    const ready = await worker
+      ?.evaluate(
+        `Boolean(globalThis.chrome?.webRequest?.onCompleted.hasListeners() &&
+          globalThis.chrome?.cookies?.onChanged.hasListeners())`,
+      )
+      .catch(() => false);
+    if (ready === true) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the extension did not register its webRequest listeners');
 }
 
 /**
