@@ -34,6 +34,10 @@ export interface FlowDraft {
   /** The root leg was answered: the flow takes the rest of the callback's redirect chain only. */
   finishing: boolean;
   lastActivity: number;
+  /** Changes whenever the draft changes (see FlowBuilder); equal stamps, equal drafts. */
+  stamp: number;
+  /** Its first hop, as of a stamp (cached). */
+  first?: { stamp: number; index: number };
 }
 
 /** An unanswered flow is let go after this long without a hop of its own. */
@@ -49,40 +53,186 @@ export function buildFlows(
   hops: readonly Hop[],
   decodeSamlRequestId: (hop: Hop) => SamlRequestInfo,
 ): FlowDraft[] {
-  const flows: FlowDraft[] = [];
-  const byContext = new Map<number, FlowDraft[]>();
-  const openIn = (tabId: number) => {
-    let list = byContext.get(tabId);
-    if (!list) byContext.set(tabId, (list = []));
-    return list;
-  };
-  const flowOf = new Map<number, FlowDraft>();
-  const add = (flow: FlowDraft, hop: Hop) => {
-    flow.hops.add(hop.index);
-    flowOf.set(hop.index, flow);
-    flow.lastActivity = Math.max(flow.lastActivity, hop.e.startedAt);
-  };
-  const open = (flow: FlowDraft, hop: Hop) => {
-    flows.push(flow);
-    openIn(flow.tabId).push(flow);
-    // The redirects that led here belong to the flow too (/account -> /login -> /authorize).
-    for (const before of chainBefore(hops, hop)) if (!flowOf.has(before.index)) add(flow, before);
-    add(flow, hop);
-  };
-  const close = (flow: FlowDraft) => {
-    flow.closed = true;
-    const list = openIn(flow.tabId);
-    const at = list.indexOf(flow);
-    if (at !== -1) list.splice(at, 1);
-  };
+  const builder = new FlowBuilder(false);
+  builder.run(hops, 0, decodeSamlRequestId);
+  return builder.flows;
+}
 
-  for (const hop of hops) {
-    const tabId = hop.e.tabId;
-    const active = openIn(tabId);
-    for (const flow of [...active]) {
-      if (hop.e.startedAt - flow.lastActivity > IDLE_MS) close(flow);
+/**
+ * buildFlows() as a pass that can be resumed: with a journal, every change it makes is logged
+ * per hop, so that run() can take it back to any hop (rewind) and go on from there with other
+ * hops (an incremental analysis, after hops were added). Each draft carries a stamp that changes
+ * with every change of it (and comes back with a rewind), so an unchanged draft can be told
+ * from a changed one without comparing them.
+ */
+export class FlowBuilder {
+  readonly flows: FlowDraft[] = [];
+  /** The draft each hop belongs to, by hop index. */
+  readonly flowOf = new Map<number, FlowDraft>();
+  readonly #byContext = new Map<number, FlowDraft[]>();
+  /** Undo records, three slots each: what, the object, the old value. */
+  readonly #log: unknown[] | undefined;
+  /** Where the log stood before each hop. */
+  readonly #marks: number[] = [];
+  #stamps = 0;
+
+  constructor(journal: boolean) {
+    this.#log = journal ? [] : undefined;
+  }
+
+  /** The lowest hop index whose draft changed in the last rewind() and run() (Infinity: none). */
+  ownersChangedFrom = Infinity;
+
+  /** Hops processed so far (the position run() would go on from). */
+  get processed(): number {
+    return this.#marks.length;
+  }
+
+  /** Takes back everything done for the hops from `position` on. */
+  rewind(position: number): void {
+    const log = this.#log;
+    if (!log) throw new Error('a FlowBuilder without journal cannot rewind');
+    this.ownersChangedFrom = Infinity;
+    if (position >= this.#marks.length) return;
+    const mark = this.#marks[position] as number;
+    while (log.length > mark) {
+      const old = log.pop();
+      const target = log.pop();
+      const op = log.pop() as Undo;
+      this.#undo(op, target, old);
     }
-    const viaChain = hop.prev !== undefined ? flowOf.get(hop.prev) : undefined;
+    this.#marks.length = position;
+  }
+
+  /** Processes `hops` from position `from` (everything before it must be processed already). */
+  run(
+    hops: readonly Hop[],
+    from: number,
+    decodeSamlRequestId: (hop: Hop) => SamlRequestInfo,
+  ): void {
+    for (let i = from; i < hops.length; i++) {
+      this.#marks.push(this.#log?.length ?? 0);
+      this.#step(hops, hops[i] as Hop, decodeSamlRequestId);
+    }
+  }
+
+  #undo(op: Undo, target: unknown, old: unknown): void {
+    switch (op) {
+      case 'stamp':
+        (target as FlowDraft).stamp = old as number;
+        break;
+      case 'context':
+        this.#byContext.delete(target as number);
+        break;
+      case 'hop':
+        (target as FlowDraft).hops.delete(old as number);
+        break;
+      case 'flow-of':
+        this.ownersChangedFrom = Math.min(this.ownersChangedFrom, target as number);
+        if (old === undefined) this.flowOf.delete(target as number);
+        else this.flowOf.set(target as number, old as FlowDraft);
+        break;
+      case 'last-activity':
+        (target as FlowDraft).lastActivity = old as number;
+        break;
+      case 'flow':
+        this.flows.pop();
+        break;
+      case 'opened':
+        (target as FlowDraft[]).pop();
+        break;
+      case 'closed':
+        (target as FlowDraft).closed = old as boolean;
+        break;
+      case 'removed': {
+        const [at, flow] = old as [number, FlowDraft];
+        (target as FlowDraft[]).splice(at, 0, flow);
+        break;
+      }
+      case 'leg':
+        (target as FlowDraft).legs.pop();
+        break;
+      case 'response':
+        if (old === undefined) delete (target as Leg).responseHop;
+        else (target as Leg).responseHop = old as number;
+        break;
+      case 'finishing':
+        (target as FlowDraft).finishing = old as boolean;
+        break;
+      case 'end-session':
+        delete (target as FlowDraft).endSessionHop;
+        break;
+    }
+  }
+
+  #record(op: Undo, target: unknown, old: unknown): void {
+    this.#log?.push(op, target, old);
+  }
+
+  #touch(flow: FlowDraft): void {
+    this.#record('stamp', flow, flow.stamp);
+    flow.stamp = ++this.#stamps;
+  }
+
+  #openIn(tabId: number): FlowDraft[] {
+    let list = this.#byContext.get(tabId);
+    if (!list) {
+      this.#byContext.set(tabId, (list = []));
+      this.#record('context', tabId, undefined);
+    }
+    return list;
+  }
+
+  #add(flow: FlowDraft, hop: Hop): void {
+    this.#touch(flow);
+    if (!flow.hops.has(hop.index)) {
+      flow.hops.add(hop.index);
+      this.#record('hop', flow, hop.index);
+    }
+    this.#record('flow-of', hop.index, this.flowOf.get(hop.index));
+    this.flowOf.set(hop.index, flow);
+    if (hop.index < this.ownersChangedFrom) this.ownersChangedFrom = hop.index;
+    this.#record('last-activity', flow, flow.lastActivity);
+    flow.lastActivity = Math.max(flow.lastActivity, hop.e.startedAt);
+  }
+
+  #push(flow: FlowDraft): void {
+    flow.stamp = ++this.#stamps;
+    this.flows.push(flow);
+    this.#record('flow', undefined, undefined);
+  }
+
+  #open(hops: readonly Hop[], flow: FlowDraft, hop: Hop): void {
+    this.#push(flow);
+    const list = this.#openIn(flow.tabId);
+    list.push(flow);
+    this.#record('opened', list, undefined);
+    // The redirects that led here belong to the flow too (/account -> /login -> /authorize).
+    for (const before of chainBefore(hops, hop))
+      if (!this.flowOf.has(before.index)) this.#add(flow, before);
+    this.#add(flow, hop);
+  }
+
+  #close(flow: FlowDraft): void {
+    this.#touch(flow);
+    this.#record('closed', flow, flow.closed);
+    flow.closed = true;
+    const list = this.#openIn(flow.tabId);
+    const at = list.indexOf(flow);
+    if (at !== -1) {
+      list.splice(at, 1);
+      this.#record('removed', list, [at, flow]);
+    }
+  }
+
+  #step(hops: readonly Hop[], hop: Hop, decodeSamlRequestId: (hop: Hop) => SamlRequestInfo): void {
+    const flows = this.flows;
+    const tabId = hop.e.tabId;
+    const active = this.#openIn(tabId);
+    for (const flow of [...active]) {
+      if (hop.e.startedAt - flow.lastActivity > IDLE_MS) this.#close(flow);
+    }
+    const viaChain = hop.prev !== undefined ? this.flowOf.get(hop.prev) : undefined;
     const request = requestOf(hop, decodeSamlRequestId);
     // PAR and JAR may carry no redirect_uri through the browser: the app is who sent us there.
     if (request && request.client === '')
@@ -96,13 +246,15 @@ export function buildFlows(
           parent.legs.find(
             (l) => l.server === request.client || l.server === originOfPrev(hop, hops),
           ) ?? parent.legs[0];
+        this.#touch(parent);
         parent.legs.push({
           ...request,
           client: client?.server ?? request.client,
           depth: (client?.depth ?? 0) + 1,
         });
-        add(parent, hop);
-        continue;
+        this.#record('leg', parent, undefined);
+        this.#add(parent, hop);
+        return;
       }
       const again = active.find(
         (f) =>
@@ -113,15 +265,16 @@ export function buildFlows(
           f.legs[0].server === request.server,
       );
       if (again) {
-        add(again, hop);
-        continue;
+        this.#add(again, hop);
+        return;
       }
       // A new root request in this context ends the ones left unanswered before it.
       for (const flow of active.filter(
         (f) => f.kind === 'login' && !f.finishing && !(viaChain === f),
       ))
-        close(flow);
-      open(
+        this.#close(flow);
+      this.#open(
+        hops,
         {
           kind: 'login',
           tabId,
@@ -130,20 +283,26 @@ export function buildFlows(
           closed: false,
           finishing: false,
           lastActivity: hop.e.startedAt,
+          stamp: 0,
         },
         hop,
       );
-      continue;
+      return;
     }
 
     if (response) {
       const match = matchLeg(active, hop, response);
       if (match) {
+        this.#touch(match.flow);
+        this.#record('response', match.leg, match.leg.responseHop);
         match.leg.responseHop = hop.index;
-        add(match.flow, hop);
-        if (match.leg.depth === 0) match.flow.finishing = true;
-        if (hop.next === undefined && match.flow.finishing) close(match.flow);
-        continue;
+        this.#add(match.flow, hop);
+        if (match.leg.depth === 0) {
+          this.#record('finishing', match.flow, match.flow.finishing);
+          match.flow.finishing = true;
+        }
+        if (hop.next === undefined && match.flow.finishing) this.#close(match.flow);
+        return;
       }
       // An answer nobody asked for in this recording: an IdP-initiated SAML or WS-Fed login.
       if (response.type === 'saml-response' || response.type === 'wsfed-signin-response') {
@@ -165,24 +324,25 @@ export function buildFlows(
           closed: false,
           finishing: true,
           lastActivity: hop.e.startedAt,
+          stamp: 0,
         };
-        open(flow, hop);
-        if (hop.next === undefined) close(flow);
-        continue;
+        this.#open(hops, flow, hop);
+        if (hop.next === undefined) this.#close(flow);
+        return;
       }
     }
 
     // A front-channel logout frame belongs to the logout that just happened in this tab.
     if (messageOf(hop, 'frontchannel-logout')) {
-      const logout = [...flows]
-        .reverse()
-        .find(
-          (f) =>
-            f.kind === 'logout' && f.tabId === tabId && hop.e.startedAt - f.lastActivity <= 30_000,
-        );
+      let logout: FlowDraft | undefined;
+      for (let i = flows.length - 1; i >= 0 && !logout; i--) {
+        const f = flows[i] as FlowDraft;
+        if (f.kind === 'logout' && f.tabId === tabId && hop.e.startedAt - f.lastActivity <= 30_000)
+          logout = f;
+      }
       if (logout) {
-        add(logout, hop);
-        continue;
+        this.#add(logout, hop);
+        return;
       }
     }
 
@@ -197,21 +357,25 @@ export function buildFlows(
         closed: false,
         finishing: false,
         lastActivity: hop.e.startedAt,
+        stamp: 0,
       };
       if (endSession.postLogoutRedirectUri)
         flow.postLogoutEndpoint = endpointOf(endSession.postLogoutRedirectUri);
-      for (const f of active.filter((f) => f.kind === 'logout')) close(f);
+      for (const f of active.filter((f) => f.kind === 'logout')) this.#close(f);
       if (viaChain && viaChain.kind === 'logout') {
-        add(viaChain, hop);
-        viaChain.endSessionHop ??= hop.index;
-        continue;
+        this.#add(viaChain, hop);
+        if (viaChain.endSessionHop === undefined) {
+          this.#record('end-session', viaChain, undefined);
+          viaChain.endSessionHop = hop.index;
+        }
+        return;
       }
-      open(flow, hop);
-      continue;
+      this.#open(hops, flow, hop);
+      return;
     }
     if (endSession && viaChain) {
-      add(viaChain, hop);
-      continue;
+      this.#add(viaChain, hop);
+      return;
     }
 
     const token = messageOf(hop, 'token-request');
@@ -225,37 +389,58 @@ export function buildFlows(
           closed: true,
           finishing: true,
           lastActivity: hop.e.startedAt,
+          stamp: 0,
         };
-        flows.push(flow);
-        add(flow, hop);
-        continue;
+        this.#push(flow);
+        this.#add(flow, hop);
+        return;
       }
       // An SPA redeeming its code: part of the latest login of this tab.
-      const latest = [...flows].reverse().find((f) => f.kind === 'login' && f.tabId === tabId);
+      let latest: FlowDraft | undefined;
+      for (let i = flows.length - 1; i >= 0 && !latest; i--) {
+        const f = flows[i] as FlowDraft;
+        if (f.kind === 'login' && f.tabId === tabId) latest = f;
+      }
       if (latest) {
-        add(latest, hop);
-        continue;
+        this.#add(latest, hop);
+        return;
       }
     }
 
     // Any other hop: the rest of a redirect chain the flow started, or a page of an open flow.
     if (viaChain) {
-      add(viaChain, hop);
-      if (viaChain.finishing && hop.next === undefined) close(viaChain);
-      if (viaChain.kind === 'logout' && reachedPostLogout(viaChain, hop)) close(viaChain);
-      continue;
+      this.#add(viaChain, hop);
+      if (viaChain.finishing && hop.next === undefined) this.#close(viaChain);
+      if (viaChain.kind === 'logout' && reachedPostLogout(viaChain, hop)) this.#close(viaChain);
+      return;
     }
-    const owner = [...active]
-      .reverse()
-      .find((f) => !f.finishing && belongsToOpenFlow(f, hop, hops));
+    let owner: FlowDraft | undefined;
+    for (let i = active.length - 1; i >= 0 && !owner; i--) {
+      const f = active[i] as FlowDraft;
+      if (!f.finishing && belongsToOpenFlow(f, hop, hops)) owner = f;
+    }
     if (owner) {
-      add(owner, hop);
+      this.#add(owner, hop);
       if (owner.kind === 'logout' && reachedPostLogout(owner, hop) && hop.next === undefined)
-        close(owner);
+        this.#close(owner);
     }
   }
-  return flows;
 }
+
+type Undo =
+  | 'stamp'
+  | 'context'
+  | 'hop'
+  | 'flow-of'
+  | 'last-activity'
+  | 'flow'
+  | 'opened'
+  | 'closed'
+  | 'removed'
+  | 'leg'
+  | 'response'
+  | 'finishing'
+  | 'end-session';
 
 export interface SamlRequestInfo {
   id?: string;

@@ -5,7 +5,7 @@ import type { Party, Tier } from './types';
  * The flow in plain words, in the spirit of the Auth0 sessions guide: who sent you where, which
  * sessions came to life or ended, and what was only inferred.
  */
-export function narrate(ctx: FlowContext): string[] {
+export function narrate(ctx: Pick<FlowContext, 'flow' | 'draft'>): string[] {
   const { flow } = ctx;
   const name = (role: Party['role']) =>
     flow.parties.find((p) => p.role === role)?.label ?? 'an unknown party';

@@ -1,6 +1,6 @@
-import { isRemoval, type SetCookie } from '../protocol/cookies';
+import type { SetCookie } from '../protocol/cookies';
 import { endpointOf } from '../protocol/params';
-import type { Hop } from './hops';
+import { removesOwn, type Hop } from './hops';
 import type { CookieAttributes, Party, SessionCookie, Tier } from './types';
 
 /** What was learnt about sessions so far, across flows: cookie names per party origin. */
@@ -40,7 +40,7 @@ export function computeTiers(input: TierInput): Tier[] {
 
     for (const [name, { cookie, hop, setInFlow }] of sets) {
       const previous = previousValue(input.flowHops, hop, party.origin, name) ?? known.get(name);
-      if (isRemoval(cookie, hop.e.startedAt)) {
+      if (removesOwn(hop, cookie)) {
         // Cleared: a session the party had before this flow ended. A cookie set and cleared
         // within the flow was only a transaction cookie.
         const hadBefore =
@@ -115,9 +115,9 @@ function lastSetPerName(hops: Hop[]): Map<string, LastSet> {
       const entry: LastSet = { cookie, hop };
       const firstSet =
         earlier?.setInFlow ??
-        (earlier && !isRemoval(earlier.cookie, earlier.hop.e.startedAt) ? earlier.hop : undefined);
+        (earlier && !removesOwn(earlier.hop, earlier.cookie) ? earlier.hop : undefined);
       if (firstSet) entry.setInFlow = firstSet;
-      else if (!isRemoval(cookie, hop.e.startedAt)) entry.setInFlow = hop;
+      else if (!removesOwn(hop, cookie)) entry.setInFlow = hop;
       out.set(cookie.name, entry);
     }
   }

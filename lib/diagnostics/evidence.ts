@@ -1,5 +1,6 @@
 import type { AnalyzeInput } from '../analysis/analyze';
 import { messageOf, type Hop } from '../analysis/hops';
+import { activeMemo } from '../analysis/memo';
 import { endpointOf, originOf } from '../protocol/params';
 
 /**
@@ -13,9 +14,19 @@ import { endpointOf, originOf } from '../protocol/params';
 const jsonCache = new WeakMap<Hop, { body: Record<string, unknown> | undefined }>();
 const metadataCache = new WeakMap<readonly Hop[], ServerMetadata[]>();
 const keysCache = new WeakMap<readonly Hop[], VisibleKey[]>();
+const sentCache = new WeakMap<readonly Hop[], boolean>();
 
 /** The JSON object a hop's response body holds, when the source kept the body. */
 export function jsonBody(input: AnalyzeInput, hop: Hop): Record<string, unknown> | undefined {
+  if (!input.responseBodies) return undefined;
+  const memo = activeMemo();
+  if (memo && memo.bodiesOf === input.responseBodies) {
+    const known = memo.bodies.get(hop.e);
+    if (known) return known.body;
+    const body = parseJsonBody(input, hop);
+    memo.bodies.set(hop.e, { body });
+    return body;
+  }
   const cached = jsonCache.get(hop);
   if (cached) return cached.body;
   const body = parseJsonBody(input, hop);
@@ -42,7 +53,13 @@ function parseJsonBody(input: AnalyzeInput, hop: Hop): Record<string, unknown> |
  * sent need this; a file stripped of Cookie headers would make every cookie look dropped.
  */
 export function sentCookiesVisible(hops: readonly Hop[], input: AnalyzeInput): boolean {
-  return input.cookiesVisible !== false && hops.some((h) => h.sentCookies.length > 0);
+  if (input.cookiesVisible === false) return false;
+  let any = sentCache.get(hops);
+  if (any === undefined) {
+    any = hops.some((h) => h.sentCookies.length > 0);
+    sentCache.set(hops, any);
+  }
+  return any;
 }
 
 /** A discovery document (OIDC Discovery 4, RFC 8414 3) whose body the recording holds. */
@@ -54,6 +71,8 @@ export interface ServerMetadata {
 
 /** Every discovery document with a visible body, oldest first. */
 export function discoveredMetadata(hops: readonly Hop[], input: AnalyzeInput): ServerMetadata[] {
+  // Documents are read from response bodies: none without them.
+  if (!input.responseBodies) return [];
   const cached = metadataCache.get(hops);
   if (cached) return cached;
   const out: ServerMetadata[] = [];
@@ -106,6 +125,7 @@ export interface VisibleKey {
 
 /** Every key of every visible JWKS ({ keys: [...] }). */
 export function visibleKeys(hops: readonly Hop[], input: AnalyzeInput): VisibleKey[] {
+  if (!input.responseBodies) return [];
   const cached = keysCache.get(hops);
   if (cached) return cached;
   const out: VisibleKey[] = [];
@@ -181,4 +201,15 @@ export function domainMatches(host: string, cookieDomain: string, hostOnly = fal
   const h = host.toLowerCase();
   if (hostOnly) return h === domain;
   return h === domain || h.endsWith(`.${domain}`);
+}
+
+/** isLoopback of the hop's URL, from the host name the hop already parsed. */
+export function isLoopbackHop(h: Hop): boolean {
+  const host = h.host;
+  return (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host === '[::1]' ||
+    /^127\.\d+\.\d+\.\d+$/.test(host)
+  );
 }

@@ -12,7 +12,7 @@ import {
   sentCookiesVisible,
   siteOf,
 } from './evidence';
-import type { Finding, FlowRule, GlobalRule } from './rule';
+import { hopsWhere, inFlowOf, type Finding, type FlowRule, type GlobalRule } from './rule';
 
 interface LegView {
   requestHop: Hop;
@@ -266,7 +266,10 @@ export const oauthRules: FlowRule[] = [
         )
         .map((l) => {
           // The AS session cookies earlier flows left alive (not cleared, not expired) by now.
-          const alive = liveSessionCookies(ctx, l.requestHop.origin, l.requestHop.e.startedAt);
+          const alive = ctx.history.liveSessionCookies(
+            l.requestHop.origin,
+            l.requestHop.e.startedAt,
+          );
           const cookieMissing =
             alive.size > 0 &&
             sentCookiesVisible(ctx.hops, ctx.input) &&
@@ -377,9 +380,8 @@ export const oauthRules: FlowRule[] = [
           const value = p.query.get(name) ?? p.form.get(name);
           if (!value || !/^https?:\/\//i.test(value)) continue;
           const target = originOf(value);
-          const known = knownOrigins(ctx, h);
           // Nothing to compare with (a recording that starts here): say nothing.
-          if (!target || known.size < 2 || known.has(target)) continue;
+          if (!target || isKnownTarget(ctx, h, target)) continue;
           findings.push({
             severity: 'warning',
             message: `${name} points to ${target}, which takes no other part in this flow: check that it is an allowed destination.`,
@@ -441,52 +443,80 @@ function senderOf(ctx: FlowContext, hop: Hop): string | undefined {
 }
 
 /**
- * Origins a redirect parameter on `hop` may legitimately point to: those the flow visited up to
- * that hop, the parties of a login (a logout's app party is read from the parameter itself, so
- * it does not count), and the parties of earlier flows that share one of them.
+ * Whether a redirect parameter on `hop` points to an origin it may legitimately point to, or
+ * there is too little to compare with (fewer than two known origins). Known: the origins the
+ * flow visited up to that hop, the parties of a login (a logout's app party is read from the
+ * parameter itself, so it does not count), and the parties of earlier flows that share one of
+ * them (one pass over the earlier flows, in order; it stops once the answer cannot change).
  */
-function knownOrigins(ctx: FlowContext, hop: Hop): Set<string> {
+function isKnownTarget(ctx: FlowContext, hop: Hop, target: string): boolean {
   const known = new Set<string>();
   for (const h of ctx.flowHops) if (h.index <= hop.index && h.origin) known.add(h.origin);
   if (hop.e.initiator) known.add(originOf(hop.e.initiator));
   if (ctx.flow.kind !== 'logout') for (const p of ctx.flow.parties) known.add(p.origin);
+  // Known origins only grow: once the target is among at least two, it stays known.
+  const settled = () => known.has(target) && sizeWithoutEmpty(known) >= 2;
+  if (settled()) return true;
   for (const f of ctx.previous) {
-    if (f.parties.some((p) => known.has(p.origin))) for (const p of f.parties) known.add(p.origin);
+    if (f.parties.some((p) => known.has(p.origin))) {
+      for (const p of f.parties) known.add(p.origin);
+      if (settled()) return true;
+    }
   }
   known.delete('');
-  return known;
+  return known.size < 2 || known.has(target);
+}
+
+function sizeWithoutEmpty(set: Set<string>): number {
+  return set.has('') ? set.size - 1 : set.size;
 }
 
 /**
- * The session cookies of `origin` that earlier flows created or sent and did not clear, and
- * that have not expired by `at`.
+ * A hop whose Referer, sent to another origin, has a query with a token or a code parameter
+ * (what REFERER_LEAK looks at further).
  */
-function liveSessionCookies(ctx: FlowContext, origin: string, at: number): Set<string> {
-  const expiresAt = new Map<string, number>();
-  for (const f of ctx.previous) {
-    for (const t of f.tiers) {
-      if (t.origin !== origin) continue;
-      for (const c of t.sessionCookies) {
-        if (c.change === 'cleared') {
-          expiresAt.delete(c.name);
-        } else if (c.change === 'created' || c.change === 'updated') {
-          const setAt = ctx.hops.find((h) => h.e.id === c.exchangeId)?.e.startedAt ?? at;
-          const expires = c.attributes.expires ? Date.parse(c.attributes.expires) : NaN;
-          expiresAt.set(
-            c.name,
-            c.attributes.maxAge !== undefined
-              ? setAt + c.attributes.maxAge * 1000
-              : Number.isFinite(expires)
-                ? expires
-                : Infinity,
-          );
-        } else if (!expiresAt.has(c.name)) {
-          expiresAt.set(c.name, Infinity);
-        }
-      }
-    }
+function refererCandidate(h: Hop): boolean {
+  const referer = (h.x.referer ??=
+    h.e.requestHeaders.find((x) => x.name.toLowerCase() === 'referer')?.value ?? '');
+  if (!referer || !referer.includes('?')) return false;
+  // A page's own subresources see its URL anyway: only other origins learn something.
+  if (originOf(referer) === h.origin) return false;
+  let params: URLSearchParams;
+  try {
+    params = new URL(referer).searchParams;
+  } catch {
+    return false;
   }
-  return new Set([...expiresAt].filter(([, until]) => until > at).map(([name]) => name));
+  return TOKEN_PARAMS.some((n) => params.has(n)) || params.has('code');
+}
+
+/** Hop positions by URL without fragment, in hop order. */
+function hopsByUrl(hops: readonly Hop[]): Map<string, number[]> {
+  const byUrl = new Map<string, number[]>();
+  hops.forEach((h, at) => {
+    const url = withoutFragment(h.e.url);
+    const list = byUrl.get(url);
+    if (list) list.push(at);
+    else byUrl.set(url, [at]);
+  });
+  return byUrl;
+}
+
+/** The last hop among `positions` (ascending; a hop's index is its position) before `index`. */
+function latestBefore(
+  hops: readonly Hop[],
+  positions: readonly number[] | undefined,
+  index: number,
+): Hop | undefined {
+  if (!positions) return undefined;
+  let lo = 0;
+  let hi = positions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((positions[mid] as number) < index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? hops[positions[lo - 1] as number] : undefined;
 }
 
 /** Token names whose presence in a URL is a leak wherever they come from. */
@@ -496,32 +526,37 @@ export const oauthGlobalRules: GlobalRule[] = [
   {
     id: 'REFERER_LEAK',
     reference: 'RFC 9700 4.2',
-    check: ({ hops, flows }) => {
-      const inFlow = new Set(flows.flatMap((f) => f.exchangeIds));
+    check: (ctx) => {
+      const { hops } = ctx;
+      const inFlow = inFlowOf(ctx);
+      let byUrl: Map<string, number[]> | undefined;
+      // The page each candidate's Referer names depends on the hops before it only.
+      const inc = ctx.incremental;
+      const pages = (inc?.changed ? inc.state.get('REFERER_LEAK:pages') : undefined) as
+        Map<number, { hop: Hop; page: Hop | undefined }> | undefined;
+      const known = new Map<number, { hop: Hop; page: Hop | undefined }>();
+      inc?.state.set('REFERER_LEAK:pages', known);
       const findings: Finding[] = [];
-      for (const h of hops) {
-        const referer =
-          h.e.requestHeaders.find((x) => x.name.toLowerCase() === 'referer')?.value ?? '';
-        if (!referer || !referer.includes('?')) continue;
-        // A page's own subresources see its URL anyway: only other origins learn something.
-        if (originOf(referer) === h.origin) continue;
-        let params: URLSearchParams;
-        try {
-          params = new URL(referer).searchParams;
-        } catch {
-          continue;
-        }
+      for (const at of hopsWhere(ctx, 'REFERER_LEAK', refererCandidate)) {
+        const h = hops[at] as Hop;
+        const referer = h.x.referer ?? '';
+        const params = new URL(referer).searchParams;
         const token = TOKEN_PARAMS.find((n) => params.has(n));
-        if (!token && !params.has('code')) continue;
         // The page the Referer names: the latest hop to that URL before this one.
-        const page = [...hops]
-          .reverse()
-          .find((x) => x.index < h.index && withoutFragment(x.e.url) === withoutFragment(referer));
+        let page: Hop | undefined;
+        const cached = pages?.get(at);
+        if (cached && cached.hop === h && at < (inc?.changed ?? 0)) {
+          page = cached.page;
+        } else {
+          byUrl ??= hopsByUrl(hops);
+          page = latestBefore(hops, byUrl.get(withoutFragment(referer)), h.index);
+        }
+        known.set(at, { hop: h, page });
         // A bare ?code= is a leak only where it was an authorization code (promo codes are not).
         const code =
           params.has('code') &&
           page !== undefined &&
-          inFlow.has(page.e.id) &&
+          inFlow(page) &&
           messageOf(page, 'authorization-response')?.code !== undefined;
         if (!token && !code) continue;
         findings.push({
@@ -536,10 +571,16 @@ export const oauthGlobalRules: GlobalRule[] = [
   {
     id: 'REFRESH_ROTATION',
     reference: 'RFC 9700 2.2.2, 4.14.2',
-    check: ({ hops, input }) => {
+    check: (ctx) => {
+      const { hops, input } = ctx;
       const findings: Finding[] = [];
       const used = new Map<string, Hop>();
-      for (const hop of hops) {
+      const refresh = (h: Hop) => {
+        const request = messageOf(h, 'token-request');
+        return request?.grantType === 'refresh_token' && !!request.refreshToken;
+      };
+      for (const at of hopsWhere(ctx, 'REFRESH_ROTATION', refresh)) {
+        const hop = hops[at] as Hop;
         const request = messageOf(hop, 'token-request');
         if (request?.grantType !== 'refresh_token' || !request.refreshToken) continue;
         const body = jsonBody(input, hop);

@@ -1,6 +1,7 @@
 import type { FlowContext } from '../analysis/analyze';
 import type { Hop } from '../analysis/hops';
-import { decodeSaml, type SamlSummary } from '../protocol/saml';
+import { decodedSaml } from '../analysis/memo';
+import type { SamlSummary } from '../protocol/saml';
 import { endpointOf } from '../protocol/params';
 import type { Finding, FlowRule } from './rule';
 
@@ -27,11 +28,10 @@ function samlMessages(ctx: FlowContext): SamlView[] {
       if (m.relayState !== undefined) view.relayState = m.relayState;
       if (m.sigAlg !== undefined) view.sigAlg = m.sigAlg;
       if (m.signature !== undefined) view.signature = m.signature;
-      try {
-        view.summary = decodeSaml(m.encoded, m.binding).summary;
-      } catch (error) {
-        view.error = error instanceof Error ? error.message : String(error);
-      }
+      const decoded = decodedSaml(m);
+      if ('summary' in decoded) view.summary = decoded.summary;
+      else
+        view.error = decoded.error instanceof Error ? decoded.error.message : String(decoded.error);
       views.push(view);
     }
   }
