@@ -1,4 +1,3 @@
-import { importAny } from '@/lib/io/detect';
 import { SessionTracerError } from '@/lib/errors';
 import { useStore } from './context';
 
@@ -8,12 +7,7 @@ export function ImportButton() {
   const onFile = async (file: File | undefined) => {
     if (!file) return;
     try {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      // In the worker when there is one: a 50 MB HAR must not freeze the panel.
-      const result = store.worker
-        ? await store.worker.importFile(bytes, file.name)
-        : importAny(bytes, file.name);
-      store.loadFile(result, file.name);
+      await store.openFile(new Uint8Array(await file.arrayBuffer()), file.name);
     } catch (error) {
       const message =
         error instanceof SessionTracerError

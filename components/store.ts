@@ -1,6 +1,8 @@
 import { batch, computed, effect, signal } from '@preact/signals';
 import { analyze, type AnalyzeInput } from '@/lib/analysis/analyze';
+import { byStart, type RecordsContext } from '@/lib/analysis/analyzed-records';
 import type { Analysis } from '@/lib/analysis/types';
+import { importAny } from '@/lib/io/detect';
 import type { ImportResult } from '@/lib/io/types';
 import type { CookieEvent, Exchange } from '@/lib/model';
 import {
@@ -68,7 +70,8 @@ export function createPanelStore(options: PanelStoreOptions) {
   const search = signal('');
   const loginOnly = signal(false);
 
-  // The analysis follows the records: rerun on every change (analyze() is pure and fast).
+  // The analysis follows the records. Without a worker (unit tests) it is computed here from
+  // the whole input; with one, the worker keeps the records and gets only what is new.
   const analysisInput = computed<AnalyzeInput>(() => ({
     exchanges: exchanges.value,
     cookieEvents: cookieEvents.value,
@@ -77,35 +80,50 @@ export function createPanelStore(options: PanelStoreOptions) {
     cookiesVisible: source.value.cookiesVisible,
     cookieJarVisible: source.value.kind === 'live' || cookieEvents.value.length > 0,
   }));
-  // In the panel a worker analyses (the page stays fluid on long recordings); without one
-  // (unit tests) the analysis follows the records synchronously.
-  const analyzer = options.worker?.analyze;
+  const worker = options.worker;
   const workerAnalysis = signal<Analysis>(analyze({ exchanges: [], now: 0 }));
   const analyzing = signal(false);
-  if (analyzer) {
-    let latest = 0;
+  /** What the worker has not been sent yet: a new set of records, then additions. */
+  const unsent = { reset: true, exchanges: [] as Exchange[], cookieEvents: [] as CookieEvent[] };
+  let latest = 0;
+  const track = (pending: Promise<Analysis>) => {
+    const ticket = ++latest;
+    analyzing.value = true;
+    pending.then(
+      (result) => {
+        if (ticket !== latest) return;
+        batch(() => {
+          workerAnalysis.value = result;
+          analyzing.value = false;
+        });
+      },
+      (error: unknown) => {
+        if (ticket === latest) analyzing.value = false;
+        notify({ level: 'error', message: `The analysis failed: ${String(error)}` });
+      },
+    );
+  };
+  if (worker) {
     effect(() => {
-      const input = analysisInput.value;
-      const ticket = ++latest;
-      analyzing.value = true;
-      void analyzer(input).then(
-        (result) => {
-          if (ticket !== latest) return;
-          batch(() => {
-            workerAnalysis.value = result;
-            analyzing.value = false;
-          });
-        },
-        (error: unknown) => {
-          if (ticket === latest) analyzing.value = false;
-          notify({ level: 'error', message: `The analysis failed: ${String(error)}` });
-        },
-      );
+      // Reruns when the records or their source change.
+      const current = source.value;
+      void exchanges.value;
+      void cookieEvents.value;
+      if (!unsent.reset && unsent.exchanges.length === 0 && unsent.cookieEvents.length === 0)
+        return;
+      const update = {
+        ...(unsent.reset ? { reset: contextOf(current) } : {}),
+        exchanges: unsent.exchanges,
+        cookieEvents: unsent.cookieEvents,
+        now: (options.now ?? Date.now)(),
+      };
+      unsent.reset = false;
+      unsent.exchanges = [];
+      unsent.cookieEvents = [];
+      track(worker.records(update));
     });
   }
-  const analysis = analyzer
-    ? workerAnalysis
-    : computed<Analysis>(() => analyze(analysisInput.value));
+  const analysis = worker ? workerAnalysis : computed<Analysis>(() => analyze(analysisInput.value));
   const selected = computed(() => {
     const id = selectedId.value;
     return id === null ? undefined : exchanges.value.find((e) => e.id === id);
@@ -132,17 +150,22 @@ export function createPanelStore(options: PanelStoreOptions) {
 
   const mergeExchanges = (added: Exchange[]) => {
     if (added.length === 0) return;
+    unsent.exchanges.push(...added);
     for (const e of added) exchangesById.set(e.id, e);
     exchanges.value = [...exchangesById.values()].sort(byStart);
   };
   const mergeCookieEvents = (added: CookieEvent[]) => {
     if (added.length === 0) return;
+    unsent.cookieEvents.push(...added);
     for (const e of added) cookieEventsById.set(e.id, e);
     cookieEvents.value = [...cookieEventsById.values()].sort((a, b) => a.time - b.time);
   };
   const reset = () => {
     exchangesById.clear();
     cookieEventsById.clear();
+    unsent.reset = true;
+    unsent.exchanges = [];
+    unsent.cookieEvents = [];
     batch(() => {
       exchanges.value = [];
       cookieEvents.value = [];
@@ -240,10 +263,16 @@ export function createPanelStore(options: PanelStoreOptions) {
         selectedId.value = null;
       });
     },
-    /** Shows an imported file instead of the recording (the viewer, or Import in the panel). */
-    loadFile(result: ImportResult, name: string) {
-      reset();
+    /**
+     * Shows an imported file instead of the recording (the viewer, or Import in the panel).
+     * `analyzed` is given when the worker imported the file: it keeps the records and has
+     * analysed them already, so nothing is sent back to it.
+     */
+    loadFile(result: ImportResult, name: string, analyzed?: Analysis) {
+      // One batch: the worker must see no intermediate state (an empty set would wipe the file
+      // it has just imported).
       batch(() => {
+        reset();
         source.value = {
           kind: 'file',
           name,
@@ -253,9 +282,17 @@ export function createPanelStore(options: PanelStoreOptions) {
         };
         mergeExchanges(result.exchanges);
         mergeCookieEvents(result.cookieEvents);
+        if (analyzed && worker) {
+          unsent.reset = false;
+          unsent.exchanges = [];
+          unsent.cookieEvents = [];
+          latest += 1;
+          workerAnalysis.value = analyzed;
+          analyzing.value = false;
+        }
         loaded.value = true;
       });
-      // Show the first flow once the file is analysed (at once without a worker).
+      // Show the first flow once the file is analysed (at once when it already is).
       const pick = () => {
         const first = analysis.value.flows[0];
         if (first && selectedFlowId.value === null) selectedFlowId.value = first.id;
@@ -268,12 +305,28 @@ export function createPanelStore(options: PanelStoreOptions) {
         }
       });
     },
+    /** Opens a file's bytes: in the worker when there is one (a 50 MB HAR must not freeze the page). */
+    async openFile(bytes: Uint8Array, name: string) {
+      if (worker) {
+        const { file, analysis: analyzed } = await worker.importFile(
+          bytes,
+          name,
+          (options.now ?? Date.now)(),
+        );
+        this.loadFile(file, name, analyzed);
+      } else {
+        this.loadFile(importAny(bytes, name), name);
+      }
+    },
     /** Leaves a file and shows the recording again. */
     backToLive() {
       if (!options.connect) return;
-      reset();
-      source.value = { kind: 'live', cookiesVisible: true, warnings: [], responseBodies: {} };
-      loaded.value = false;
+      // One batch, so that the worker's new set gets the recording's context, not the file's.
+      batch(() => {
+        reset();
+        source.value = { kind: 'live', cookiesVisible: true, warnings: [], responseBodies: {} };
+        loaded.value = false;
+      });
       port?.send('subscribe', options.subscription);
     },
     notify,
@@ -285,6 +338,10 @@ export function createPanelStore(options: PanelStoreOptions) {
 
 export type PanelStore = ReturnType<typeof createPanelStore>;
 
-function byStart(a: Exchange, b: Exchange): number {
-  return a.startedAt - b.startedAt || (a.requestId === b.requestId ? a.hop - b.hop : 0);
+function contextOf(source: RecordSource): RecordsContext {
+  return {
+    responseBodies: source.responseBodies,
+    cookiesVisible: source.cookiesVisible,
+    live: source.kind === 'live',
+  };
 }

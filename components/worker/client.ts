@@ -42,8 +42,9 @@ export function createWorkerClient(worker: Worker) {
     });
   }
   return {
-    analyze: (input: WorkerRequests['analyze']['input']) => run('analyze', input),
-    importFile: (bytes: Uint8Array, name: string) => run('import', { bytes, name }),
+    records: (input: WorkerRequests['records']['input']) => run('records', input),
+    importFile: (bytes: Uint8Array, name: string, now: number) =>
+      run('import', { bytes, name, now }),
     exportTrace: (input: WorkerRequests['export']['input']) => run('export', input),
   };
 }

@@ -1,4 +1,4 @@
-import { analyze } from '@/lib/analysis/analyze';
+import { AnalyzedRecords } from '@/lib/analysis/analyzed-records';
 import { importAny } from '@/lib/io/detect';
 import { exportTrace } from '@/lib/io/export';
 import type { WorkerRequest, WorkerResponse } from '@/lib/messaging/worker-protocol';
@@ -25,12 +25,29 @@ scope.onmessage = (event) => {
   }
 };
 
+// The records of the view, analysed incrementally: each update costs what it adds.
+const records = new AnalyzedRecords();
+
 function handle(request: WorkerRequest): unknown {
   switch (request.kind) {
-    case 'analyze':
-      return analyze(request.input);
-    case 'import':
-      return importAny(request.input.bytes, request.input.name);
+    case 'records':
+      return records.apply(request.input);
+    case 'import': {
+      const { bytes, name, now } = request.input;
+      const file = importAny(bytes, name);
+      // A file that cannot be read changes nothing: the records shown so far stay.
+      const analysis = records.apply({
+        reset: {
+          responseBodies: file.responseBodies,
+          cookiesVisible: file.source.cookiesVisible,
+          live: false,
+        },
+        exchanges: file.exchanges,
+        cookieEvents: file.cookieEvents,
+        now,
+      });
+      return { file, analysis };
+    }
     case 'export':
       return exportTrace(request.input.input, request.input.options);
   }

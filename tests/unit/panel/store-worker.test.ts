@@ -1,0 +1,124 @@
+// The panel store with a worker: the worker keeps the records, so the page sends each record once,
+// and an imported file's records never travel back. The worker here runs the same AnalyzedRecords
+// in-process, behind a structured clone as postMessage would do.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { createPanelStore } from '@/components/store';
+import type { WorkerClient } from '@/components/worker/client';
+import { analyze } from '@/lib/analysis/analyze';
+import { AnalyzedRecords, type RecordsUpdate } from '@/lib/analysis/analyzed-records';
+import { importAny } from '@/lib/io/detect';
+import type { PortLike } from '@/lib/messaging/protocol';
+import { portPair } from '../../helpers/fake-port';
+
+function inProcessWorker() {
+  const records = new AnalyzedRecords();
+  const updates: RecordsUpdate[] = [];
+  const client = {
+    records: async (update: RecordsUpdate) => {
+      updates.push(update);
+      return records.apply(structuredClone(update));
+    },
+    importFile: async (bytes: Uint8Array, name: string, now: number) => {
+      const file = importAny(bytes, name);
+      const analysis = records.apply({
+        reset: {
+          responseBodies: file.responseBodies,
+          cookiesVisible: file.source.cookiesVisible,
+          live: false,
+        },
+        exchanges: file.exchanges,
+        cookieEvents: file.cookieEvents,
+        now,
+      });
+      return structuredClone({ file, analysis });
+    },
+    exportTrace: () => Promise.reject(new Error('not in this test')),
+  } as unknown as WorkerClient;
+  return { client, updates };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 0));
+const lab = (name: string) => readFileSync(`tests/fixtures/lab/${name}.har`);
+
+describe('panel store with its worker', () => {
+  it('sends each hop to the worker once, and shows the analysis of all of them', async () => {
+    const worker = inProcessWorker();
+    const backgrounds: PortLike[] = [];
+    const store = createPanelStore({
+      connect: () => {
+        const [panelSide, backgroundSide] = portPair();
+        backgrounds.push(backgroundSide);
+        return panelSide;
+      },
+      subscription: {},
+      worker: worker.client,
+      now: () => 5,
+    });
+    store.start();
+    const { exchanges } = importAny(lab('sso'), 'sso.har');
+    const bg = backgrounds[0]!;
+    const half = Math.floor(exchanges.length / 2);
+    bg.postMessage({
+      type: 'snapshot',
+      payload: { exchanges: exchanges.slice(0, half), cookieEvents: [], done: true },
+    });
+    await settle();
+    for (const e of exchanges.slice(half)) {
+      bg.postMessage({ type: 'exchanges-added', payload: { exchanges: [e] } });
+      await settle();
+    }
+    const sentIds = worker.updates.flatMap((u) => u.exchanges.map((e) => e.id));
+    expect(sentIds).toEqual(exchanges.map((e) => e.id));
+    expect(worker.updates.filter((u) => u.reset)).toHaveLength(1);
+    expect(store.analyzing.value).toBe(false);
+    const expected = analyze({ exchanges: store.exchanges.value, now: 5, cookieJarVisible: true });
+    expect(store.analysis.value).toEqual(JSON.parse(JSON.stringify(expected)));
+    expect(store.analysis.value.flows.length).toBeGreaterThan(1);
+
+    // Cleared: the worker starts a new set.
+    bg.postMessage({ type: 'cleared', payload: {} });
+    await settle();
+    expect(worker.updates.at(-1)?.reset).toBeDefined();
+    expect(store.analysis.value.flows).toEqual([]);
+  });
+
+  it('a file imported in the worker is shown with its analysis; its records are not sent back', async () => {
+    const worker = inProcessWorker();
+    const store = createPanelStore({ subscription: {}, worker: worker.client, now: () => 5 });
+    await settle();
+    const before = worker.updates.length;
+    await store.openFile(new Uint8Array(lab('federated-login')), 'federated-login.har');
+    await settle();
+    expect(worker.updates.length).toBe(before);
+    expect(store.source.value).toMatchObject({ kind: 'file', name: 'federated-login.har' });
+    expect(store.analysis.value.flows.length).toBeGreaterThan(0);
+    expect(store.selectedFlowId.value).toBe(store.analysis.value.flows[0]!.id);
+    expect(store.exchanges.value.length).toBe(store.analysis.value.source.exchanges);
+
+    // A file that cannot be read: a clear error, and what was shown stays.
+    await expect(store.openFile(new TextEncoder().encode('{"log":'), 'bad.har')).rejects.toThrow();
+    expect(store.source.value.name).toBe('federated-login.har');
+    expect(store.analysis.value.flows.length).toBeGreaterThan(0);
+  });
+});
+
+describe('panel store with its worker, back from a file', () => {
+  it('starts the live set with the recording context', async () => {
+    const worker = inProcessWorker();
+    const store = createPanelStore({
+      connect: () => portPair()[0],
+      subscription: {},
+      worker: worker.client,
+      now: () => 5,
+    });
+    store.start();
+    await store.openFile(new Uint8Array(lab('password-login')), 'password-login.har');
+    store.backToLive();
+    await settle();
+    const last = worker.updates.at(-1);
+    expect(last?.reset).toEqual({ responseBodies: {}, cookiesVisible: true, live: true });
+    expect(store.analysis.value.flows).toEqual([]);
+    expect(store.analysis.value.source.cookieJarVisible).toBe(true);
+  });
+});
