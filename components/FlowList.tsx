@@ -18,6 +18,11 @@ export function FlowList() {
   const selected = store.selectedFlowId.value;
   return (
     <nav class="flows" aria-label="Flows">
+      {store.unanalyzed.value > 0 && (
+        <p class="note" role="status" data-testid="analysis-partial">
+          Analysing the rest of the file: {store.unanalyzed.value.toLocaleString('en')} more hops…
+        </p>
+      )}
       <ul data-testid="flow-list">
         {flows.map((f) => {
           const problems = f.diagnostics.filter((d) => d.severity !== 'info').length;

@@ -83,6 +83,8 @@ export function createPanelStore(options: PanelStoreOptions) {
   const worker = options.worker;
   const workerAnalysis = signal<Analysis>(analyze({ exchanges: [], now: 0 }));
   const analyzing = signal(false);
+  /** Hops of a large file not in the analysis shown yet (its first flows come first). */
+  const unanalyzed = signal(0);
   /** What the worker has not been sent yet: a new set of records, then additions. */
   const unsent = { reset: true, exchanges: [] as Exchange[], cookieEvents: [] as CookieEvent[] };
   let latest = 0;
@@ -95,6 +97,7 @@ export function createPanelStore(options: PanelStoreOptions) {
         batch(() => {
           workerAnalysis.value = result;
           analyzing.value = false;
+          unanalyzed.value = 0;
         });
       },
       (error: unknown) => {
@@ -160,13 +163,17 @@ export function createPanelStore(options: PanelStoreOptions) {
     for (const e of added) cookieEventsById.set(e.id, e);
     cookieEvents.value = [...cookieEventsById.values()].sort((a, b) => a.time - b.time);
   };
+  /** Counts the record sets shown: a file's records that come late belong to one of them. */
+  let fileGeneration = 0;
   const reset = () => {
     exchangesById.clear();
     cookieEventsById.clear();
     unsent.reset = true;
     unsent.exchanges = [];
     unsent.cookieEvents = [];
+    fileGeneration += 1;
     batch(() => {
+      unanalyzed.value = 0;
       exchanges.value = [];
       cookieEvents.value = [];
       selectedId.value = null;
@@ -211,6 +218,54 @@ export function createPanelStore(options: PanelStoreOptions) {
     port.send('subscribe', options.subscription);
   };
 
+  /**
+   * Shows an imported file instead of the recording (the viewer, or Import in the panel).
+   * `analyzed` is given when the worker imported the file: it keeps the records and has
+   * analysed them already, so nothing is sent back to it.
+   */
+  const loadFile = (result: ImportResult, name: string, analyzed?: Analysis, pending = 0) => {
+    // One batch: the worker must see no intermediate state (an empty set would wipe the file
+    // it has just imported).
+    batch(() => {
+      reset();
+      source.value = {
+        kind: 'file',
+        name,
+        cookiesVisible: result.source.cookiesVisible,
+        warnings: result.warnings,
+        responseBodies: result.responseBodies,
+      };
+      mergeExchanges(result.exchanges);
+      mergeCookieEvents(result.cookieEvents);
+      if (analyzed && worker) {
+        unsent.reset = false;
+        unsent.exchanges = [];
+        unsent.cookieEvents = [];
+        latest += 1;
+        workerAnalysis.value = analyzed;
+        analyzing.value = false;
+        unanalyzed.value = pending;
+      }
+      loaded.value = true;
+    });
+    // The rest of a large file: the worker holds it, an empty update analyses it.
+    if (analyzed && worker && pending > 0) {
+      track(worker.records({ exchanges: [], cookieEvents: [], now: (options.now ?? Date.now)() }));
+    }
+    // Show the first flow once the file is analysed (at once when it already is).
+    const pick = () => {
+      const first = analysis.value.flows[0];
+      if (first && selectedFlowId.value === null) selectedFlowId.value = first.id;
+    };
+    pick();
+    const stop = effect(() => {
+      if (!analyzing.value) {
+        pick();
+        queueMicrotask(() => stop());
+      }
+    });
+  };
+
   return {
     exchanges,
     cookieEvents,
@@ -223,6 +278,7 @@ export function createPanelStore(options: PanelStoreOptions) {
     selected,
     analysis,
     analyzing,
+    unanalyzed,
     selectedFlowId,
     selectedFlow,
     visibleExchanges,
@@ -263,60 +319,37 @@ export function createPanelStore(options: PanelStoreOptions) {
         selectedId.value = null;
       });
     },
+    loadFile,
     /**
-     * Shows an imported file instead of the recording (the viewer, or Import in the panel).
-     * `analyzed` is given when the worker imported the file: it keeps the records and has
-     * analysed them already, so nothing is sent back to it.
+     * Opens a file's bytes: in the worker when there is one (a 50 MB HAR must not freeze the
+     * page). The flows show as soon as the worker has them; the hops follow.
      */
-    loadFile(result: ImportResult, name: string, analyzed?: Analysis) {
-      // One batch: the worker must see no intermediate state (an empty set would wipe the file
-      // it has just imported).
-      batch(() => {
-        reset();
-        source.value = {
-          kind: 'file',
-          name,
-          cookiesVisible: result.source.cookiesVisible,
-          warnings: result.warnings,
-          responseBodies: result.responseBodies,
-        };
-        mergeExchanges(result.exchanges);
-        mergeCookieEvents(result.cookieEvents);
-        if (analyzed && worker) {
-          unsent.reset = false;
-          unsent.exchanges = [];
-          unsent.cookieEvents = [];
-          latest += 1;
-          workerAnalysis.value = analyzed;
-          analyzing.value = false;
-        }
-        loaded.value = true;
-      });
-      // Show the first flow once the file is analysed (at once when it already is).
-      const pick = () => {
-        const first = analysis.value.flows[0];
-        if (first && selectedFlowId.value === null) selectedFlowId.value = first.id;
-      };
-      pick();
-      const stop = effect(() => {
-        if (!analyzing.value) {
-          pick();
-          queueMicrotask(() => stop());
-        }
-      });
-    },
-    /** Opens a file's bytes: in the worker when there is one (a 50 MB HAR must not freeze the page). */
     async openFile(bytes: Uint8Array, name: string) {
-      if (worker) {
-        const { file, analysis: analyzed } = await worker.importFile(
-          bytes,
-          name,
-          (options.now ?? Date.now)(),
-        );
-        this.loadFile(file, name, analyzed);
-      } else {
-        this.loadFile(importAny(bytes, name), name);
+      if (!worker) {
+        loadFile(importAny(bytes, name), name);
+        return;
       }
+      const {
+        summary,
+        analysis: analyzed,
+        pending,
+      } = await worker.importFile(bytes, name, (options.now ?? Date.now)());
+      // Asked for before the rest of the analysis, so the worker answers it first.
+      const records = worker.fileRecords();
+      const empty = { exchanges: [], cookieEvents: [], responseBodies: {} };
+      loadFile({ ...summary, ...empty }, name, analyzed, pending);
+      const generation = fileGeneration;
+      const file = await records;
+      // Another file, or the recording, may be shown by now.
+      if (generation !== fileGeneration) return;
+      batch(() => {
+        mergeExchanges(file.exchanges);
+        mergeCookieEvents(file.cookieEvents);
+        source.value = { ...source.value, responseBodies: file.responseBodies };
+        // The worker has these records already.
+        unsent.exchanges = [];
+        unsent.cookieEvents = [];
+      });
     },
     /** Leaves a file and shows the recording again. */
     backToLive() {

@@ -34,17 +34,20 @@ export function createWorkerClient(worker: Worker) {
   function run<K extends WorkerKind>(
     kind: K,
     input: WorkerRequests[K]['input'],
+    transfer: Transferable[] = [],
   ): Promise<WorkerRequests[K]['result']> {
     const id = next++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      worker.postMessage({ id, kind, input });
+      worker.postMessage({ id, kind, input }, transfer);
     });
   }
   return {
     records: (input: WorkerRequests['records']['input']) => run('records', input),
+    /** Hands the file's bytes over to the worker (they are not copied, and unusable here after). */
     importFile: (bytes: Uint8Array, name: string, now: number) =>
-      run('import', { bytes, name, now }),
+      run('import', { bytes, name, now }, [bytes.buffer]),
+    fileRecords: () => run('file-records', {}),
     exportTrace: (input: WorkerRequests['export']['input']) => run('export', input),
   };
 }

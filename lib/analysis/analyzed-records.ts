@@ -35,13 +35,55 @@ export class AnalyzedRecords {
   #sortedCookieEvents: CookieEvent[] = [];
   #context: RecordsContext = { responseBodies: {}, cookiesVisible: true, live: true };
   #analyzer = createIncrementalAnalyzer();
+  #held: { exchanges: readonly Exchange[]; cookieEvents: readonly CookieEvent[] } | undefined;
 
   get exchangeCount(): number {
     return this.#sortedExchanges.length;
   }
 
+  /** Hops held back for the next update (see startLarge). */
+  get heldCount(): number {
+    return this.#held?.exchanges.length ?? 0;
+  }
+
+  /**
+   * Starts a new set from a whole file, analysing only its first `slice` hops (in time order)
+   * and the jar changes up to them, so that a large file shows its first flows at once; the rest
+   * is held and joins the next update. The flows of the slice are the file's first flows.
+   */
+  startLarge(
+    context: RecordsContext,
+    exchanges: readonly Exchange[],
+    cookieEvents: readonly CookieEvent[],
+    now: number,
+    slice: number,
+  ): Analysis {
+    const ordered = [...exchanges].sort(byStart);
+    if (ordered.length <= slice)
+      return this.apply({ reset: context, exchanges, cookieEvents, now });
+    const first = ordered.slice(0, slice);
+    let until = -Infinity;
+    for (const e of first) until = Math.max(until, e.timings.end ?? e.startedAt);
+    const early = cookieEvents.filter((c) => c.time <= until);
+    const analysis = this.apply({ reset: context, exchanges: first, cookieEvents: early, now });
+    this.#held = {
+      exchanges: ordered.slice(slice),
+      cookieEvents: cookieEvents.filter((c) => c.time > until),
+    };
+    return analysis;
+  }
+
   /** Applies one update and returns the analysis of every record so far. */
   apply(update: RecordsUpdate): Analysis {
+    const held = this.#held;
+    this.#held = undefined;
+    if (held && !update.reset) {
+      update = {
+        ...update,
+        exchanges: [...held.exchanges, ...update.exchanges],
+        cookieEvents: [...held.cookieEvents, ...update.cookieEvents],
+      };
+    }
     if (update.reset) {
       this.#exchanges.clear();
       this.#cookieEvents.clear();

@@ -80,9 +80,18 @@ describe('the viewer', () => {
     const file = path.join(dir, 'big.har');
     writeFileSync(file, bigHar(10_000));
     await importFile(page, file);
+    // The first flows show while the rest of the file is analysed, and the page says so.
+    await page.waitForSelector('[data-testid="analysis-partial"]', { timeout: 60_000 });
+    const partial = await page.$$eval('[data-testid="flow-item"]', (els) => els.length);
+    expect(partial).toBeGreaterThan(0);
     await page.waitForFunction(
-      () => document.querySelectorAll('[data-testid="flow-item"]').length > 1000,
+      () =>
+        !document.querySelector('[data-testid="analysis-partial"]') &&
+        document.querySelectorAll('[data-testid="flow-item"]').length > 1000,
       { polling: 200, timeout: 60_000 },
+    );
+    expect(await page.$$eval('[data-testid="flow-item"]', (els) => els.length)).toBeGreaterThan(
+      partial,
     );
     await clickHook(page, '[data-testid="all-traffic"]');
     await page.waitForSelector('[data-testid="exchange-row"]');

@@ -85,3 +85,35 @@ describe('AnalyzedRecords', () => {
     expect(records.exchangeCount).toBe(second.exchanges.length);
   });
 });
+
+describe('AnalyzedRecords.startLarge', () => {
+  it('shows the first flows of a file at once, then the whole file equals analyze()', () => {
+    const parts = ['password-login', 'sso', 'logout'].map(lab);
+    // One file: the three recordings one after another.
+    const exchanges = parts.flatMap((p) => p.exchanges);
+    const cookieEvents = parts.flatMap((p) => p.cookieEvents);
+    const file = { responseBodies: {}, cookiesVisible: true, live: false };
+    const records = new AnalyzedRecords();
+    const slice = parts[0]!.exchanges.length;
+    const first = records.startLarge(file, [...exchanges].reverse(), cookieEvents, 5, slice);
+    expect(records.heldCount).toBe(exchanges.length - slice);
+    expect(first.source.exchanges).toBe(slice);
+    const whole = records.apply({ exchanges: [], cookieEvents: [], now: 5 });
+    expect(records.heldCount).toBe(0);
+    expect(whole).toEqual(reference(exchanges, cookieEvents, false));
+    // The first flows shown are the file's first flows.
+    expect(first.flows.length).toBeGreaterThan(0);
+    expect(first.flows.map((f) => f.exchangeIds[0])).toEqual(
+      whole.flows.slice(0, first.flows.length).map((f) => f.exchangeIds[0]),
+    );
+  });
+
+  it('a small file is analysed whole', () => {
+    const { exchanges, cookieEvents } = lab('sso');
+    const records = new AnalyzedRecords();
+    const file = { responseBodies: {}, cookiesVisible: true, live: false };
+    const result = records.startLarge(file, exchanges, cookieEvents, 5, 10_000);
+    expect(records.heldCount).toBe(0);
+    expect(result).toEqual(reference(exchanges, cookieEvents, false));
+  });
+});

@@ -11,28 +11,31 @@ import { importAny } from '@/lib/io/detect';
 import type { PortLike } from '@/lib/messaging/protocol';
 import { portPair } from '../../helpers/fake-port';
 
-function inProcessWorker() {
+function inProcessWorker(slice = 10_000) {
   const records = new AnalyzedRecords();
   const updates: RecordsUpdate[] = [];
+  let lastFile: unknown;
+  // Answers come back as messages do: cloned, in a later task.
+  const later = <T>(value: T) =>
+    new Promise<T>((resolve) => setTimeout(() => resolve(structuredClone(value)), 0));
   const client = {
-    records: async (update: RecordsUpdate) => {
+    records: (update: RecordsUpdate) => {
       updates.push(update);
-      return records.apply(structuredClone(update));
+      return later(records.apply(structuredClone(update)));
     },
-    importFile: async (bytes: Uint8Array, name: string, now: number) => {
+    importFile: (bytes: Uint8Array, name: string, now: number) => {
       const file = importAny(bytes, name);
-      const analysis = records.apply({
-        reset: {
-          responseBodies: file.responseBodies,
-          cookiesVisible: file.source.cookiesVisible,
-          live: false,
-        },
-        exchanges: file.exchanges,
-        cookieEvents: file.cookieEvents,
-        now,
-      });
-      return structuredClone({ file, analysis });
+      const context = {
+        responseBodies: file.responseBodies,
+        cookiesVisible: file.source.cookiesVisible,
+        live: false,
+      };
+      const analysis = records.startLarge(context, file.exchanges, file.cookieEvents, now, slice);
+      const { exchanges, cookieEvents, responseBodies, ...summary } = file;
+      lastFile = { exchanges, cookieEvents, responseBodies };
+      return later({ summary, analysis, pending: records.heldCount });
     },
+    fileRecords: () => later(lastFile),
     exportTrace: () => Promise.reject(new Error('not in this test')),
   } as unknown as WorkerClient;
   return { client, updates };
@@ -120,5 +123,32 @@ describe('panel store with its worker, back from a file', () => {
     expect(last?.reset).toEqual({ responseBodies: {}, cookiesVisible: true, live: true });
     expect(store.analysis.value.flows).toEqual([]);
     expect(store.analysis.value.source.cookieJarVisible).toBe(true);
+  });
+});
+
+describe('panel store with its worker, a large file', () => {
+  it('shows the first flows at once, says the rest is coming, then shows the whole file', async () => {
+    const worker = inProcessWorker(5);
+    const store = createPanelStore({ subscription: {}, worker: worker.client, now: () => 5 });
+    await settle();
+    const bytes = new Uint8Array(lab('federated-login'));
+    const hops = importAny(bytes, 'f.har').exchanges.length;
+    const opening = store.openFile(bytes, 'federated-login.har');
+    // The first flows, before the hops have come.
+    await new Promise<void>((resolve) => {
+      const wait = () => (store.analysis.value.flows.length > 0 ? resolve() : setTimeout(wait, 0));
+      wait();
+    });
+    expect(store.unanalyzed.value).toBe(hops - 5);
+    expect(store.analysis.value.source.exchanges).toBe(5);
+    expect(store.selectedFlowId.value).toBe('flow-1');
+    await opening;
+    expect(store.exchanges.value.length).toBe(hops);
+    await settle();
+    expect(store.unanalyzed.value).toBe(0);
+    expect(store.analysis.value.source.exchanges).toBe(hops);
+    expect(worker.updates.at(-1)).toMatchObject({ exchanges: [], cookieEvents: [] });
+    const expected = analyze({ exchanges: store.exchanges.value, now: 5, cookieJarVisible: false });
+    expect(store.analysis.value).toEqual(JSON.parse(JSON.stringify(expected)));
   });
 });
