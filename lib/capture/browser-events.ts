@@ -3,7 +3,10 @@ import type { WebRequestEventName } from './events';
 /**
  * Which webRequest events to listen to and which extra details each needs. Chrome shows Cookie,
  * Set-Cookie and Referer only to listeners registered with 'extraHeaders'; Firefox rejects that
- * option and shows them anyway.
+ * option and shows them anyway. Each listener with 'extraHeaders' costs the browser work on every
+ * request, so no stage is listened to twice: onResponseStarted is left out, as onCompleted
+ * carries the same status, headers, cache and address (onHeadersReceived stays for the hops that
+ * fail after their headers came).
  */
 export function webRequestListeners(
   browserName: 'chrome' | 'firefox',
@@ -20,11 +23,6 @@ export function webRequestListeners(
     {
       event: 'beforeRedirect',
       api: 'onBeforeRedirect',
-      extraInfoSpec: ['responseHeaders', ...extra],
-    },
-    {
-      event: 'responseStarted',
-      api: 'onResponseStarted',
       extraInfoSpec: ['responseHeaders', ...extra],
     },
     { event: 'completed', api: 'onCompleted', extraInfoSpec: ['responseHeaders', ...extra] },

@@ -37,4 +37,15 @@ describe('webRequest listeners', () => {
     expect(firefox.map((l) => l.event)).toEqual(chrome.map((l) => l.event));
     expect(chrome.find((l) => l.api === 'onBeforeRequest')?.extraInfoSpec).toEqual(['requestBody']);
   });
+
+  it('listens to each stage of a response once (every extraHeaders listener costs Chrome work)', () => {
+    const withHeaders = webRequestListeners('chrome').filter((l) =>
+      l.extraInfoSpec.includes('responseHeaders'),
+    );
+    expect(withHeaders.map((l) => l.api)).toEqual([
+      'onHeadersReceived',
+      'onBeforeRedirect',
+      'onCompleted',
+    ]);
+  });
 });
