@@ -314,7 +314,7 @@ rot, and checks the incremental analyzer against analyze().
    without; then without, with); the ratio of the medians of the run totals.
 4. **Viewer.** \`chrome-extension://ID/viewer.html\` in a new tab, the 10,000-exchange replay chosen in
    its file input; times taken in the page: from the input's \`change\` event to the first
-   \`[data-testid="flow-item"]\` (a MutationObserver), 3 runs. Then All traffic, scrolled to 0, 25,
+   flow listed (the flow list's \`aria-rowcount\`, watched by a MutationObserver), 3 runs. Then All traffic, scrolled to 0, 25,
    50, 75 and 100 %, counting the document's elements.
 5. **Memory and storage.** A local server on \`burst.localhost\` whose page fetches redirect chains
    of 5 hops (4 × 302, then 200; a cookie every 10th chain), 24 at a time, until 50,000 hops were

@@ -1,5 +1,6 @@
 import type { Flow } from '@/lib/analysis/types';
 import { useStore } from './context';
+import { VirtualList } from './VirtualList';
 
 const KIND_LABEL: Record<Flow['kind'], string> = {
   'interactive-login': 'Login',
@@ -11,7 +12,13 @@ const KIND_LABEL: Record<Flow['kind'], string> = {
   unknown: 'Unknown flow',
 };
 
-/** The login flows found so far (live), and "All traffic". */
+/** Height of one flow in the list: three lines (kind, outcome, what it involved) and padding. */
+const FLOW_ROW_HEIGHT = 58;
+
+/**
+ * The login flows found so far (live), and "All traffic". Virtual, like the hop list: a day's
+ * recording has thousands of flows, and only those in view are in the page.
+ */
 export function FlowList() {
   const store = useStore();
   const flows = store.analysis.value.flows;
@@ -23,33 +30,20 @@ export function FlowList() {
           Analysing the rest of the file: {store.unanalyzed.value.toLocaleString('en')} more hops…
         </p>
       )}
-      <ul data-testid="flow-list">
-        {flows.map((f) => {
-          const problems = f.diagnostics.filter((d) => d.severity !== 'info').length;
-          return (
-            <li key={f.id}>
-              <button
-                type="button"
-                data-testid="flow-item"
-                data-flow-id={f.id}
-                data-kind={f.kind}
-                data-outcome={f.outcome}
-                data-protocol={f.protocol}
-                aria-current={selected === f.id}
-                class={`flow-item ${f.outcome}${selected === f.id ? ' selected' : ''}`}
-                onClick={() => store.selectFlow(f.id)}
-              >
-                <span class="kind">{KIND_LABEL[f.kind]}</span>
-                <span class="outcome">{f.outcome}</span>
-                <span class="meta">
-                  {new Date(f.start).toLocaleTimeString()} · {f.parties.length} parties
-                  {problems > 0 ? ` · ${problems} problem${problems === 1 ? '' : 's'}` : ''}
-                </span>
-              </button>
-            </li>
-          );
-        })}
-      </ul>
+      <VirtualList
+        items={flows}
+        rowHeight={FLOW_ROW_HEIGHT}
+        testId="flow-list"
+        label="Login flows"
+        renderRow={(f) => (
+          <FlowItem
+            key={f.id}
+            flow={f}
+            selected={selected === f.id}
+            onSelect={() => store.selectFlow(f.id)}
+          />
+        )}
+      />
       <button
         type="button"
         data-testid="all-traffic"
@@ -60,5 +54,32 @@ export function FlowList() {
         All traffic ({store.exchanges.value.length})
       </button>
     </nav>
+  );
+}
+
+function FlowItem(props: { flow: Flow; selected: boolean; onSelect: () => void }) {
+  const f = props.flow;
+  const problems = f.diagnostics.filter((d) => d.severity !== 'info').length;
+  return (
+    <div role="listitem" style={{ height: `${FLOW_ROW_HEIGHT}px` }}>
+      <button
+        type="button"
+        data-testid="flow-item"
+        data-flow-id={f.id}
+        data-kind={f.kind}
+        data-outcome={f.outcome}
+        data-protocol={f.protocol}
+        aria-current={props.selected}
+        class={`flow-item ${f.outcome}${props.selected ? ' selected' : ''}`}
+        onClick={props.onSelect}
+      >
+        <span class="kind">{KIND_LABEL[f.kind]}</span>
+        <span class="outcome">{f.outcome}</span>
+        <span class="meta">
+          {new Date(f.start).toLocaleTimeString()} · {f.parties.length} parties
+          {problems > 0 ? ` · ${problems} problem${problems === 1 ? '' : 's'}` : ''}
+        </span>
+      </button>
+    </div>
   );
 }
