@@ -1,6 +1,6 @@
 import { batch, computed, effect, signal } from '@preact/signals';
 import { analyze, type AnalyzeInput } from '@/lib/analysis/analyze';
-import { byStart, type RecordsContext } from '@/lib/analysis/analyzed-records';
+import { byStart, mergeById, type RecordsContext } from '@/lib/analysis/analyzed-records';
 import type { Analysis } from '@/lib/analysis/types';
 import { importAny } from '@/lib/io/detect';
 import type { ImportResult } from '@/lib/io/types';
@@ -154,14 +154,19 @@ export function createPanelStore(options: PanelStoreOptions) {
   const mergeExchanges = (added: Exchange[]) => {
     if (added.length === 0) return;
     unsent.exchanges.push(...added);
-    for (const e of added) exchangesById.set(e.id, e);
-    exchanges.value = [...exchangesById.values()].sort(byStart);
+    // New hops usually come after the others: appended, not sorted again (100,000 hops).
+    exchanges.value = mergeById(exchangesById, exchanges.value, added, (e) => e.id, byStart);
   };
   const mergeCookieEvents = (added: CookieEvent[]) => {
     if (added.length === 0) return;
     unsent.cookieEvents.push(...added);
-    for (const e of added) cookieEventsById.set(e.id, e);
-    cookieEvents.value = [...cookieEventsById.values()].sort((a, b) => a.time - b.time);
+    cookieEvents.value = mergeById(
+      cookieEventsById,
+      cookieEvents.value,
+      added,
+      (e) => e.id,
+      (a, b) => a.time - b.time,
+    );
   };
   /** Counts the record sets shown: a file's records that come late belong to one of them. */
   let fileGeneration = 0;

@@ -92,14 +92,14 @@ export class AnalyzedRecords {
       this.#context = update.reset;
       this.#analyzer.reset();
     }
-    this.#sortedExchanges = merge(
+    this.#sortedExchanges = mergeById(
       this.#exchanges,
       this.#sortedExchanges,
       update.exchanges,
       (e) => e.id,
       byStart,
     );
-    this.#sortedCookieEvents = merge(
+    this.#sortedCookieEvents = mergeById(
       this.#cookieEvents,
       this.#sortedCookieEvents,
       update.cookieEvents,
@@ -128,7 +128,7 @@ export class AnalyzedRecords {
  * (the usual case while recording) are appended; otherwise everything is sorted again, stably and
  * in insertion order, exactly as sorting the map's values would.
  */
-function merge<T>(
+export function mergeById<T>(
   byId: Map<string, T>,
   sorted: T[],
   added: readonly T[],

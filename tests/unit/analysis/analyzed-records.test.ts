@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '@/lib/analysis/analyze';
-import { AnalyzedRecords, byStart } from '@/lib/analysis/analyzed-records';
+import { AnalyzedRecords, byStart, mergeById } from '@/lib/analysis/analyzed-records';
 import { importAny } from '@/lib/io/detect';
 import type { CookieEvent, Exchange } from '@/lib/model';
 import { jarEvents } from '../../../bench/live';
@@ -115,5 +115,35 @@ describe('AnalyzedRecords.startLarge', () => {
     const result = records.startLarge(file, exchanges, cookieEvents, 5, 10_000);
     expect(records.heldCount).toBe(0);
     expect(result).toEqual(reference(exchanges, cookieEvents, false));
+  });
+});
+
+describe('mergeById', () => {
+  it('gives the order a full stable sort of the records by id would give, batch after batch', () => {
+    let seed = 11;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const byId = new Map<string, { id: string; t: number }>();
+    const reference = new Map<string, { id: string; t: number }>();
+    let sorted: { id: string; t: number }[] = [];
+    const compare = (a: { t: number }, b: { t: number }) => a.t - b.t;
+    let appended = 0;
+    for (let batch = 0; batch < 200; batch++) {
+      const added = Array.from({ length: 1 + Math.floor(random() * 5) }, () => {
+        // Mostly later records; now and then an earlier one, a repeated id or an equal time.
+        const late = random() < 0.85;
+        const t = late ? batch * 10 + Math.floor(random() * 10) : Math.floor(random() * batch * 10);
+        const id =
+          random() < 0.05 && reference.size > 0
+            ? `r${Math.floor(random() * reference.size)}`
+            : `r${reference.size + Math.floor(random() * 1e6)}`;
+        return { id, t };
+      });
+      const before = sorted;
+      sorted = mergeById(byId, sorted, added, (r) => r.id, compare);
+      if (sorted.length === before.length + added.length && sorted[0] === before[0]) appended += 1;
+      for (const r of added) reference.set(r.id, r);
+      expect(sorted).toEqual([...reference.values()].sort(compare));
+    }
+    expect(appended).toBeGreaterThan(50);
   });
 });
