@@ -13,7 +13,9 @@ import {
   type Subscription,
 } from '@/lib/messaging/protocol';
 import { filterExchanges } from '@/lib/view/filter';
+import { createAnalysisSync } from './worker/analysis-sync';
 import type { WorkerClient } from './worker/client';
+import type { FileRecords } from '@/lib/messaging/worker-protocol';
 
 export interface Notice {
   level: 'info' | 'warning' | 'error';
@@ -81,52 +83,18 @@ export function createPanelStore(options: PanelStoreOptions) {
     cookieJarVisible: source.value.kind === 'live' || cookieEvents.value.length > 0,
   }));
   const worker = options.worker;
-  const workerAnalysis = signal<Analysis>(analyze({ exchanges: [], now: 0 }));
-  const analyzing = signal(false);
-  /** Hops of a large file not in the analysis shown yet (its first flows come first). */
-  const unanalyzed = signal(0);
-  /** What the worker has not been sent yet: a new set of records, then additions. */
-  const unsent = { reset: true, exchanges: [] as Exchange[], cookieEvents: [] as CookieEvent[] };
-  let latest = 0;
-  const track = (pending: Promise<Analysis>) => {
-    const ticket = ++latest;
-    analyzing.value = true;
-    pending.then(
-      (result) => {
-        if (ticket !== latest) return;
-        batch(() => {
-          workerAnalysis.value = result;
-          analyzing.value = false;
-          unanalyzed.value = 0;
-        });
-      },
-      (error: unknown) => {
-        if (ticket === latest) analyzing.value = false;
-        notify({ level: 'error', message: `The analysis failed: ${String(error)}` });
-      },
-    );
-  };
-  if (worker) {
-    effect(() => {
-      // Reruns when the records or their source change.
-      const current = source.value;
-      void exchanges.value;
-      void cookieEvents.value;
-      if (!unsent.reset && unsent.exchanges.length === 0 && unsent.cookieEvents.length === 0)
-        return;
-      const update = {
-        ...(unsent.reset ? { reset: contextOf(current) } : {}),
-        exchanges: unsent.exchanges,
-        cookieEvents: unsent.cookieEvents,
-        now: (options.now ?? Date.now)(),
-      };
-      unsent.reset = false;
-      unsent.exchanges = [];
-      unsent.cookieEvents = [];
-      track(worker.records(update));
-    });
-  }
-  const analysis = worker ? workerAnalysis : computed<Analysis>(() => analyze(analysisInput.value));
+  const sync = worker
+    ? createAnalysisSync({
+        worker,
+        context: () => contextOf(source.value),
+        now: options.now ?? Date.now,
+        onError: (error) =>
+          notify({ level: 'error', message: `The analysis failed: ${String(error)}` }),
+      })
+    : undefined;
+  const analysis = sync ? sync.analysis : computed<Analysis>(() => analyze(analysisInput.value));
+  const analyzing = sync?.analyzing ?? signal(false);
+  const unanalyzed = sync?.unanalyzed ?? signal(0);
   const selected = computed(() => {
     const id = selectedId.value;
     return id === null ? undefined : exchanges.value.find((e) => e.id === id);
@@ -153,13 +121,13 @@ export function createPanelStore(options: PanelStoreOptions) {
 
   const mergeExchanges = (added: Exchange[]) => {
     if (added.length === 0) return;
-    unsent.exchanges.push(...added);
+    sync?.add(added, []);
     // New hops usually come after the others: appended, not sorted again (100,000 hops).
     exchanges.value = mergeById(exchangesById, exchanges.value, added, (e) => e.id, byStart);
   };
   const mergeCookieEvents = (added: CookieEvent[]) => {
     if (added.length === 0) return;
-    unsent.cookieEvents.push(...added);
+    sync?.add([], added);
     cookieEvents.value = mergeById(
       cookieEventsById,
       cookieEvents.value,
@@ -173,12 +141,9 @@ export function createPanelStore(options: PanelStoreOptions) {
   const reset = () => {
     exchangesById.clear();
     cookieEventsById.clear();
-    unsent.reset = true;
-    unsent.exchanges = [];
-    unsent.cookieEvents = [];
     fileGeneration += 1;
+    sync?.reset();
     batch(() => {
-      unanalyzed.value = 0;
       exchanges.value = [];
       cookieEvents.value = [];
       selectedId.value = null;
@@ -242,21 +207,13 @@ export function createPanelStore(options: PanelStoreOptions) {
       };
       mergeExchanges(result.exchanges);
       mergeCookieEvents(result.cookieEvents);
-      if (analyzed && worker) {
-        unsent.reset = false;
-        unsent.exchanges = [];
-        unsent.cookieEvents = [];
-        latest += 1;
-        workerAnalysis.value = analyzed;
-        analyzing.value = false;
-        unanalyzed.value = pending;
+      // The worker imported it and keeps its records: nothing to send back.
+      if (analyzed && sync) {
+        sync.forget();
+        sync.showFile(analyzed, pending);
       }
       loaded.value = true;
     });
-    // The rest of a large file: the worker holds it, an empty update analyses it.
-    if (analyzed && worker && pending > 0) {
-      track(worker.records({ exchanges: [], cookieEvents: [], now: (options.now ?? Date.now)() }));
-    }
     // Show the first flow once the file is analysed (at once when it already is).
     const pick = () => {
       const first = analysis.value.flows[0];
@@ -334,26 +291,25 @@ export function createPanelStore(options: PanelStoreOptions) {
         loadFile(importAny(bytes, name), name);
         return;
       }
-      const {
-        summary,
-        analysis: analyzed,
-        pending,
-      } = await worker.importFile(bytes, name, (options.now ?? Date.now)());
-      // Asked for before the rest of the analysis, so the worker answers it first.
-      const records = worker.fileRecords();
-      const empty = { exchanges: [], cookieEvents: [], responseBodies: {} };
-      loadFile({ ...summary, ...empty }, name, analyzed, pending);
+      let records: Promise<FileRecords> | undefined;
+      // Nothing else goes to the worker meanwhile: the import starts its new set of records.
+      await sync?.importing(async () => {
+        const opened = await worker.importFile(bytes, name, (options.now ?? Date.now)());
+        // Asked for before the rest of the analysis, so the worker answers it first.
+        records = worker.fileRecords();
+        const empty = { exchanges: [], cookieEvents: [], responseBodies: {} };
+        loadFile({ ...opened.summary, ...empty }, name, opened.analysis, opened.pending);
+      });
       const generation = fileGeneration;
       const file = await records;
       // Another file, or the recording, may be shown by now.
-      if (generation !== fileGeneration) return;
+      if (!file || generation !== fileGeneration) return;
       batch(() => {
         mergeExchanges(file.exchanges);
         mergeCookieEvents(file.cookieEvents);
         source.value = { ...source.value, responseBodies: file.responseBodies };
         // The worker has these records already.
-        unsent.exchanges = [];
-        unsent.cookieEvents = [];
+        sync?.forget();
       });
     },
     /** Leaves a file and shows the recording again. */

@@ -42,6 +42,11 @@ function inProcessWorker(slice = 10_000) {
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 0));
+/** Waits (a task at a time) until the condition holds: the worker answers in later tasks. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !condition(); i++) await settle();
+  expect(condition()).toBe(true);
+}
 const lab = (name: string) => readFileSync(`tests/fixtures/lab/${name}.har`);
 
 describe('panel store with its worker', () => {
@@ -71,6 +76,7 @@ describe('panel store with its worker', () => {
       bg.postMessage({ type: 'exchanges-added', payload: { exchanges: [e] } });
       await settle();
     }
+    await until(() => !store.analyzing.value);
     const sentIds = worker.updates.flatMap((u) => u.exchanges.map((e) => e.id));
     expect(sentIds).toEqual(exchanges.map((e) => e.id));
     expect(worker.updates.filter((u) => u.reset)).toHaveLength(1);
@@ -118,7 +124,7 @@ describe('panel store with its worker, back from a file', () => {
     store.start();
     await store.openFile(new Uint8Array(lab('password-login')), 'password-login.har');
     store.backToLive();
-    await settle();
+    await until(() => worker.updates.at(-1)?.reset !== undefined && !store.analyzing.value);
     const last = worker.updates.at(-1);
     expect(last?.reset).toEqual({ responseBodies: {}, cookiesVisible: true, live: true });
     expect(store.analysis.value.flows).toEqual([]);
@@ -150,5 +156,46 @@ describe('panel store with its worker, a large file', () => {
     expect(worker.updates.at(-1)).toMatchObject({ exchanges: [], cookieEvents: [] });
     const expected = analyze({ exchanges: store.exchanges.value, now: 5, cookieJarVisible: false });
     expect(store.analysis.value).toEqual(JSON.parse(JSON.stringify(expected)));
+  });
+});
+
+describe('panel store with a busy worker', () => {
+  it('gathers what arrives while the worker is busy into one update', async () => {
+    const records = new AnalyzedRecords();
+    const updates: RecordsUpdate[] = [];
+    const answers: (() => void)[] = [];
+    const client = {
+      records: (update: RecordsUpdate) => {
+        updates.push(update);
+        const result = records.apply(structuredClone(update));
+        return new Promise((resolve) => answers.push(() => resolve(structuredClone(result))));
+      },
+    } as unknown as WorkerClient;
+    const backgrounds: PortLike[] = [];
+    const store = createPanelStore({
+      connect: () => {
+        const [panelSide, backgroundSide] = portPair();
+        backgrounds.push(backgroundSide);
+        return panelSide;
+      },
+      subscription: {},
+      worker: client,
+      now: () => 5,
+    });
+    store.start();
+    await settle();
+    expect(updates).toHaveLength(1); // the first, empty set: still unanswered
+    const { exchanges } = importAny(lab('sso'), 'sso.har');
+    for (const e of exchanges)
+      backgrounds[0]!.postMessage({ type: 'exchanges-added', payload: { exchanges: [e] } });
+    await settle();
+    expect(updates).toHaveLength(1);
+    answers.shift()!();
+    await until(() => updates.length === 2);
+    expect(updates[1]!.exchanges.map((e) => e.id)).toEqual(exchanges.map((e) => e.id));
+    answers.shift()!();
+    await until(() => !store.analyzing.value);
+    expect(store.analysis.value.source.exchanges).toBe(exchanges.length);
+    expect(updates).toHaveLength(2);
   });
 });
