@@ -384,7 +384,19 @@ fixture, with and without cookie-jar events, and on random cuts of the replay: i
   flows and their cookie-jar verdicts (a verdict is final once the jar has moved past its window).
   It starts over by itself when it cannot follow (an exchange listed twice, repeated ids, a new
   discovery document or key set, another \`responseBodies\` object). Records must not be changed in
-  place once passed in, and parts of its results are shared between calls (read-only).`;
+  place once passed in, and parts of its results are shared between calls (read-only).
+
+In the product (components/, lib/capture):
+
+- **The panel's worker keeps the records** (\`lib/analysis/analyzed-records.ts\`) and analyses them
+  with the incremental analyzer: the page sends each hop once instead of the whole recording with
+  every batch, and one analysis runs at a time (what arrives meanwhile is one update).
+- **The viewer shows a large file's first flows first**: the file's bytes are transferred to the
+  worker, which imports the file, analyses its first 1,000 hops and answers; the hops and the whole
+  analysis follow, and the flow list says so while it waits.
+- **Both lists are virtual** (the flow list too), and the page appends new hops instead of
+  sorting the whole recording on every batch.
+- **Capture** listens to each response stage once (no onResponseStarted next to onCompleted).`;
 }
 
 function gapsText(r: BenchReport): string {
@@ -435,11 +447,10 @@ function gapsText(r: BenchReport): string {
         `takes ${n(l.full.medianMs, ' ms')}. What a batch still costs: the new and changed flows are computed in both ` +
         'materialization passes (see above), and a few scans of the whole recording remain (the input ' +
         "compared with the previous call's, the flows' order for the second pass, the app sessions " +
-        'of the flows), each a pass over pointers. The panel does not use it yet: its worker ' +
-        '(components/, not part of this change) receives a structured clone of every record with each ' +
-        'request, so no exchange keeps its identity; to get these figures in the product the worker ' +
-        'should keep the records, take only the new ones from the page, and call ' +
-        '`createIncrementalAnalyzer().analyze()`.',
+        'of the flows), each a pass over pointers. The panel uses it: its worker keeps the records, ' +
+        'the page sends each new hop once (components/worker/analysis-sync.ts), and while an analysis ' +
+        'runs what arrives is gathered into the next update, so a fast recording costs one analysis ' +
+        'and one result at a time.',
     );
   const c = r.capture;
   if (c && c.ratio > 1.05)
@@ -450,22 +461,22 @@ function gapsText(r: BenchReport): string {
         'Dexie writes); the rest of the cost is outside it: Chrome delivers every request stage to an ' +
         "MV3 worker, listeners with 'extraHeaders' (needed to see Cookie and Set-Cookie) are the " +
         "kind Chrome's documentation warns may cost performance, IndexedDB writes happen in the " +
-        'browser process, and all of it shares two cores with the page and the servers. A lead for ' +
-        'lib/capture (not measured here): four response events are registered with ' +
-        "responseHeaders and 'extraHeaders' (onHeadersReceived, onBeforeRedirect, onResponseStarted, " +
-        'onCompleted) where two would carry every header once.',
+        'browser process, and all of it shares two cores with the page and the servers. Done here: ' +
+        "the onResponseStarted listener, which repeated onCompleted's headers with 'extraHeaders', " +
+        'is gone (three response listeners remain: headers received, redirect, completed).',
     );
   const p = r.panel;
   if (p && p.firstFlowMs >= 1000)
     parts.push(
-      `**Viewer: ${n(p.firstFlowMs, ' ms')} from choosing the file to the first flow, target 1 s.** A profile of ` +
-        'the page and its worker during the import: the worker imports the file, its exchanges and ' +
-        `bodies (${mb(p.bytes)} of HAR) are cloned to the page, then cloned back to the worker to be ` +
-        'analysed (the page serializes the input for about 0.4 s and the worker spends about 0.9 s in ' +
-        'its message handler outside the analysis), `analyze()` runs cold in the worker (about 1.6 s ' +
-        'for 10,000 exchanges, twice its time in a warm node), and the result is cloned back. The ' +
-        'remedies are in components/: analyse in the worker right after the import and send the page ' +
-        'only what it shows, and keep the records in the worker for the next analysis.',
+      `**Viewer: ${n(p.firstFlowMs, ' ms')} from choosing the file to the first flow, target 1 s.** The ` +
+        'path now: the page reads the file and hands its bytes to the worker (transferred, not ' +
+        'copied); the worker decodes, parses and converts them (`importAny()`, the cost of section 1: ' +
+        'well over one JSON.parse), analyses the first 1,000 hops only and answers with that ' +
+        'analysis; the page lists those flows and says the rest is being analysed; the records ' +
+        '(the exchanges, cloned to the page for the hop list) follow, then the whole analysis. What ' +
+        'is left before the first flow is mostly the import of the whole file in the worker, plus ' +
+        "reading it in the page; closing the gap would take an import that streams the file's " +
+        'entries (lib/io), so that the first flows are analysed before the last entry is parsed.',
     );
   if (p) {
     const hi = Math.max(...p.domNodesScrolling);
@@ -473,8 +484,8 @@ function gapsText(r: BenchReport): string {
     parts.push(
       `**DOM size.** All traffic is virtual: ${n(Math.max(...p.rowsScrolling))} rows at most whatever the ` +
         `scroll position, and the element count stays within ${n(lo)}–${n(hi)} while scrolling. ` +
-        `The flow list is not virtual: with the flow list shown the page has ${n(p.domNodesFlows)} elements ` +
-        `for ${n(p.flows)} flows, growing with the number of flows.`,
+        `The flow list is virtual too: with it shown the page has ${n(p.domNodesFlows)} elements ` +
+        `for ${n(p.flows)} flows.`,
     );
   }
   const m = r.memory;

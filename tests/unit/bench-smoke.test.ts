@@ -17,7 +17,8 @@ import type { CookieEvent, Exchange } from '@/lib/model';
 const dir = mkdtempSync(path.join(tmpdir(), 'bench-smoke-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('the benchmarks at tiny sizes', () => {
+// Heavier than most unit tests (hundreds of analyses): time enough on a shared 2-core machine.
+describe('the benchmarks at tiny sizes', { timeout: 60_000 }, () => {
   it('analysis against JSON.parse produces figures for every size', () => {
     const result = benchAnalysis({ sizes: [40, 90], repeats: 1, dir, warmUp: 0 });
     expect(result.sizes.map((s) => s.exchanges)).toEqual([40, 90]);
@@ -98,7 +99,7 @@ function shuffled<T>(list: readonly T[], seed: number): T[] {
 const labDir = 'tests/fixtures/lab';
 const fixtures = readdirSync(labDir).filter((f) => f.endsWith('.har'));
 
-describe('createIncrementalAnalyzer() gives what analyze() gives', () => {
+describe('createIncrementalAnalyzer() gives what analyze() gives', { timeout: 60_000 }, () => {
   it.each(fixtures)('%s fed hop by hop, 3 and 7 at a time, with bodies and with the jar', (f) => {
     const imported = importAny(readFileSync(path.join(labDir, f)), f);
     const exchanges = imported.exchanges;
