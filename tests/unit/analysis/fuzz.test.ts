@@ -148,30 +148,38 @@ function check(exchanges: Exchange[]): void {
   }
 }
 
-describe('analyze() under fuzzing', () => {
-  it('never throws on mutated login traffic', () => {
-    const base = baseline();
-    fc.assert(
-      fc.property(fc.array(mutation, { maxLength: 8 }), (mutations) => {
-        const input = mutate(base, mutations);
-        try {
-          check(input);
-        } catch (error) {
-          if (process.env['FUZZ_SAVE']) {
-            mkdirSync(FIXTURES, { recursive: true });
-            writeFileSync(path.join(FIXTURES, `analyze-${Date.now()}.json`), JSON.stringify(input));
+// Thousands of generated cases: time enough on a shared 2-core machine, and an hour for npm run fuzz.
+describe(
+  'analyze() under fuzzing',
+  { timeout: process.env['FUZZ_RUNS'] ? 3_600_000 : 120_000 },
+  () => {
+    it('never throws on mutated login traffic', () => {
+      const base = baseline();
+      fc.assert(
+        fc.property(fc.array(mutation, { maxLength: 8 }), (mutations) => {
+          const input = mutate(base, mutations);
+          try {
+            check(input);
+          } catch (error) {
+            if (process.env['FUZZ_SAVE']) {
+              mkdirSync(FIXTURES, { recursive: true });
+              writeFileSync(
+                path.join(FIXTURES, `analyze-${Date.now()}.json`),
+                JSON.stringify(input),
+              );
+            }
+            throw error;
           }
-          throw error;
-        }
-      }),
-      { numRuns: RUNS },
-    );
-  });
+        }),
+        { numRuns: RUNS },
+      );
+    });
 
-  it('replays every saved failing input', () => {
-    const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.json'));
-    for (const file of files)
-      check(JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8')) as Exchange[]);
-    expect(files.length).toBeGreaterThanOrEqual(0);
-  });
-});
+    it('replays every saved failing input', () => {
+      const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.json'));
+      for (const file of files)
+        check(JSON.parse(readFileSync(path.join(FIXTURES, file), 'utf8')) as Exchange[]);
+      expect(files.length).toBeGreaterThanOrEqual(0);
+    });
+  },
+);

@@ -202,88 +202,93 @@ const TRACE_BASE = JSON.parse(
   ),
 ) as unknown;
 
-describe('importers never throw anything but a SessionTracerError', () => {
-  it('on random JSON values (every importer)', () => {
-    fc.assert(
-      fc.property(fc.jsonValue(), (value) => {
-        const text = JSON.stringify(value) ?? 'null';
-        for (const [, importer] of IMPORTERS) {
-          const result = importOrReject(importer, text);
-          if (result) checkResult(result);
-        }
-      }),
-      { numRuns: runs(500) },
-    );
-  });
-
-  it('on random objects shaped a little like each format', () => {
-    const loose = fc.jsonValue({ maxDepth: 3 });
-    const shaped = fc.oneof(
-      fc.record({ log: fc.record({ entries: fc.array(loose, { maxLength: 3 }), pages: loose }) }),
-      fc.record({
-        log: fc.record({
-          entries: fc.array(
-            fc.record({
-              request: fc.dictionary(
-                fc.constantFrom('url', 'method', 'headers', 'postData'),
-                loose,
-              ),
-              response: loose,
-            }),
-            { maxLength: 3 },
-          ),
+// Thousands of generated cases: time enough on a shared 2-core machine, and an hour for npm run fuzz.
+describe(
+  'importers never throw anything but a SessionTracerError',
+  { timeout: process.env['FUZZ_RUNS'] ? 3_600_000 : 120_000 },
+  () => {
+    it('on random JSON values (every importer)', () => {
+      fc.assert(
+        fc.property(fc.jsonValue(), (value) => {
+          const text = JSON.stringify(value) ?? 'null';
+          for (const [, importer] of IMPORTERS) {
+            const result = importOrReject(importer, text);
+            if (result) checkResult(result);
+          }
         }),
-      }),
-      fc.record({ requests: fc.array(loose, { maxLength: 3 }), timestamp: loose }),
-      fc.record({
-        format: fc.constant('session-tracer-trace'),
-        version: fc.constant(1),
-        exportedAt: fc.constant('2024-01-01T00:00:00Z'),
-        exchanges: fc.array(loose, { maxLength: 2 }),
-        cookieEvents: fc.array(loose, { maxLength: 2 }),
-      }),
-    );
-    fc.assert(
-      fc.property(shaped, (value) => {
-        const result = importOrReject(IMPORTERS[0]![1], JSON.stringify(value));
-        if (result) checkResult(result);
-      }),
-      { numRuns: runs(500) },
-    );
-  });
+        { numRuns: runs(500) },
+      );
+    });
 
-  it('on mutated valid HARs (2000 cases)', () => {
-    fc.assert(
-      fc.property(fc.nat(HAR_BASES.length - 1), mutationArb, (base, mutations) => {
-        const text = JSON.stringify(mutate(HAR_BASES[base], mutations)) ?? 'null';
-        const result = importOrReject(IMPORTERS[0]![1], text);
-        if (result) checkResult(result);
-        importOrReject(IMPORTERS[1]![1], text);
-      }),
-      { numRuns: runs(2000) },
-    );
-  });
+    it('on random objects shaped a little like each format', () => {
+      const loose = fc.jsonValue({ maxDepth: 3 });
+      const shaped = fc.oneof(
+        fc.record({ log: fc.record({ entries: fc.array(loose, { maxLength: 3 }), pages: loose }) }),
+        fc.record({
+          log: fc.record({
+            entries: fc.array(
+              fc.record({
+                request: fc.dictionary(
+                  fc.constantFrom('url', 'method', 'headers', 'postData'),
+                  loose,
+                ),
+                response: loose,
+              }),
+              { maxLength: 3 },
+            ),
+          }),
+        }),
+        fc.record({ requests: fc.array(loose, { maxLength: 3 }), timestamp: loose }),
+        fc.record({
+          format: fc.constant('session-tracer-trace'),
+          version: fc.constant(1),
+          exportedAt: fc.constant('2024-01-01T00:00:00Z'),
+          exchanges: fc.array(loose, { maxLength: 2 }),
+          cookieEvents: fc.array(loose, { maxLength: 2 }),
+        }),
+      );
+      fc.assert(
+        fc.property(shaped, (value) => {
+          const result = importOrReject(IMPORTERS[0]![1], JSON.stringify(value));
+          if (result) checkResult(result);
+        }),
+        { numRuns: runs(500) },
+      );
+    });
 
-  it('on mutated SAML-tracer exports and traces', () => {
-    fc.assert(
-      fc.property(fc.boolean(), mutationArb, (saml, mutations) => {
-        const text = JSON.stringify(mutate(saml ? SAML_BASE : TRACE_BASE, mutations)) ?? 'null';
-        const result = importOrReject(IMPORTERS[0]![1], text);
-        if (result) checkResult(result);
-        importOrReject(saml ? IMPORTERS[2]![1] : IMPORTERS[3]![1], text);
-      }),
-      { numRuns: runs(1000) },
-    );
-  });
+    it('on mutated valid HARs (2000 cases)', () => {
+      fc.assert(
+        fc.property(fc.nat(HAR_BASES.length - 1), mutationArb, (base, mutations) => {
+          const text = JSON.stringify(mutate(HAR_BASES[base], mutations)) ?? 'null';
+          const result = importOrReject(IMPORTERS[0]![1], text);
+          if (result) checkResult(result);
+          importOrReject(IMPORTERS[1]![1], text);
+        }),
+        { numRuns: runs(2000) },
+      );
+    });
 
-  it('on cut and spliced text of a real file', () => {
-    const text = fixtureText('mitmproxy-chrome114-postdata-bom.har');
-    fc.assert(
-      fc.property(fc.nat(text.length), fc.nat(text.length), fc.string(), (a, b, insert) => {
-        const spliced = text.slice(0, Math.min(a, b)) + insert + text.slice(Math.max(a, b));
-        for (const [, importer] of IMPORTERS) importOrReject(importer, spliced);
-      }),
-      { numRuns: runs(300) },
-    );
-  });
-});
+    it('on mutated SAML-tracer exports and traces', () => {
+      fc.assert(
+        fc.property(fc.boolean(), mutationArb, (saml, mutations) => {
+          const text = JSON.stringify(mutate(saml ? SAML_BASE : TRACE_BASE, mutations)) ?? 'null';
+          const result = importOrReject(IMPORTERS[0]![1], text);
+          if (result) checkResult(result);
+          importOrReject(saml ? IMPORTERS[2]![1] : IMPORTERS[3]![1], text);
+        }),
+        { numRuns: runs(1000) },
+      );
+    });
+
+    it('on cut and spliced text of a real file', () => {
+      const text = fixtureText('mitmproxy-chrome114-postdata-bom.har');
+      fc.assert(
+        fc.property(fc.nat(text.length), fc.nat(text.length), fc.string(), (a, b, insert) => {
+          const spliced = text.slice(0, Math.min(a, b)) + insert + text.slice(Math.max(a, b));
+          for (const [, importer] of IMPORTERS) importOrReject(importer, spliced);
+        }),
+        { numRuns: runs(300) },
+      );
+    });
+  },
+);

@@ -327,66 +327,71 @@ function toExchange(d: Draft): Exchange {
 
 const EXTRA = ['magic_field'];
 
-describe('property: no planted secret survives redaction', () => {
-  it.each<RedactionProfile>(['hashed', 'removed'])(
-    '%s',
-    (profile) => {
-      fc.assert(
-        fc.property(trace, (t) => {
-          const redactor = createRedactor({ profile, extraNames: EXTRA });
-          const out = redactRecords(t, redactor);
-          const json = JSON.stringify(out);
-          const leaked = t.secrets.filter((s) => json.includes(s));
-          expect(leaked).toEqual([]);
-          // URLs still parse, and ids, methods and statuses are kept.
-          out.exchanges.forEach((x, i) => {
-            expect(() => new URL(x.url)).not.toThrow();
-            if (x.redirectUrl) expect(() => new URL(x.redirectUrl!)).not.toThrow();
-            const original = t.exchanges[i]!;
-            expect([x.id, x.method, x.status, x.timings]).toEqual([
-              original.id,
-              original.method,
-              original.status,
-              original.timings,
-            ]);
-          });
-        }),
-        { numRuns: RUNS },
-      );
-    },
-    TIMEOUT,
-  );
+// Thousands of generated cases: time enough on a shared 2-core machine, and an hour for npm run fuzz.
+describe(
+  'property: no planted secret survives redaction',
+  { timeout: process.env['FUZZ_RUNS'] ? 3_600_000 : 120_000 },
+  () => {
+    it.each<RedactionProfile>(['hashed', 'removed'])(
+      '%s',
+      (profile) => {
+        fc.assert(
+          fc.property(trace, (t) => {
+            const redactor = createRedactor({ profile, extraNames: EXTRA });
+            const out = redactRecords(t, redactor);
+            const json = JSON.stringify(out);
+            const leaked = t.secrets.filter((s) => json.includes(s));
+            expect(leaked).toEqual([]);
+            // URLs still parse, and ids, methods and statuses are kept.
+            out.exchanges.forEach((x, i) => {
+              expect(() => new URL(x.url)).not.toThrow();
+              if (x.redirectUrl) expect(() => new URL(x.redirectUrl!)).not.toThrow();
+              const original = t.exchanges[i]!;
+              expect([x.id, x.method, x.status, x.timings]).toEqual([
+                original.id,
+                original.method,
+                original.status,
+                original.timings,
+              ]);
+            });
+          }),
+          { numRuns: RUNS },
+        );
+      },
+      TIMEOUT,
+    );
 
-  it(
-    "'none' leaves the records as they are",
-    () => {
-      fc.assert(
-        fc.property(trace, (t) => {
-          const out = redactRecords(t, createRedactor({ profile: 'none', extraNames: EXTRA }));
-          expect(out).toEqual({
-            exchanges: t.exchanges,
-            cookieEvents: t.cookieEvents,
-            responseBodies: t.responseBodies,
-          });
-        }),
-        { numRuns: Math.ceil(RUNS / 5) },
-      );
-    },
-    TIMEOUT,
-  );
+    it(
+      "'none' leaves the records as they are",
+      () => {
+        fc.assert(
+          fc.property(trace, (t) => {
+            const out = redactRecords(t, createRedactor({ profile: 'none', extraNames: EXTRA }));
+            expect(out).toEqual({
+              exchanges: t.exchanges,
+              cookieEvents: t.cookieEvents,
+              responseBodies: t.responseBodies,
+            });
+          }),
+          { numRuns: Math.ceil(RUNS / 5) },
+        );
+      },
+      TIMEOUT,
+    );
 
-  it(
-    'redacting twice with the same key is redacting once',
-    () => {
-      fc.assert(
-        fc.property(trace, (t) => {
-          const options = { profile: 'hashed', key: 'k', extraNames: EXTRA } as const;
-          const once = redactRecords(t, createRedactor(options));
-          expect(redactRecords(once, createRedactor(options))).toEqual(once);
-        }),
-        { numRuns: Math.ceil(RUNS / 5) },
-      );
-    },
-    TIMEOUT,
-  );
-});
+    it(
+      'redacting twice with the same key is redacting once',
+      () => {
+        fc.assert(
+          fc.property(trace, (t) => {
+            const options = { profile: 'hashed', key: 'k', extraNames: EXTRA } as const;
+            const once = redactRecords(t, createRedactor(options));
+            expect(redactRecords(once, createRedactor(options))).toEqual(once);
+          }),
+          { numRuns: Math.ceil(RUNS / 5) },
+        );
+      },
+      TIMEOUT,
+    );
+  },
+);
