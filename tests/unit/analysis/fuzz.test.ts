@@ -3,6 +3,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '@/lib/analysis/analyze';
+import { createIncrementalAnalyzer } from '@/lib/analysis/incremental';
 import type { Exchange } from '@/lib/model';
 import { TrafficBuilder } from '../../helpers/flow-builder';
 
@@ -146,6 +147,11 @@ function check(exchanges: Exchange[]): void {
     expect(flow.exchangeIds.length).toBeGreaterThan(0);
     expect(Array.isArray(flow.narrative)).toBe(true);
   }
+  // The panel's incremental analyzer, fed the same traffic in two parts, ends with the same.
+  const incremental = createIncrementalAnalyzer();
+  const half = Math.floor(exchanges.length / 2);
+  incremental.analyze({ exchanges: exchanges.slice(0, half), now: 0 });
+  expect(incremental.analyze({ exchanges, now: 0 })).toStrictEqual(analysis);
 }
 
 // Thousands of generated cases: time enough on a shared 2-core machine, and an hour for npm run fuzz.
