@@ -11,7 +11,10 @@ export interface ExtensionBrowser {
   extensionId: string;
   /** The panel page opened as an ordinary extension tab (all tabs, or one tab with ?tabId=). */
   openPanelPage(query?: string): Promise<Page>;
-  /** Stops the extension's service worker, as Chrome does to an idle one. */
+  /**
+   * Stops the extension's service worker, as Chrome does to an idle one, and waits until Chrome
+   * no longer lists it. Safe to call again and again: each call looks the worker up afresh.
+   */
   stopServiceWorker(): Promise<void>;
   close(): Promise<void>;
 }
@@ -55,29 +58,45 @@ export async function launchChromiumWithExtension(
       return page;
     },
     async stopServiceWorker() {
-      const target = await browser.waitForTarget(
-        (t) =>
-          t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`),
-      );
-      const sw = await target.worker();
-      await sw?.close();
-      // Wait until Chrome no longer lists it: the worker is really gone.
-      const deadline = Date.now() + 10_000;
-      while (Date.now() < deadline) {
-        const alive = browser
-          .targets()
-          .some(
-            (t) =>
-              t.type() === 'service_worker' &&
-              t.url().startsWith(`chrome-extension://${extensionId}/`),
-          );
-        if (!alive) return;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error('the service worker did not stop');
+      await stopExtensionWorker(browser, extensionId);
     },
     close: () => browser.close(),
   };
+}
+
+/**
+ * Stops the extension's running service worker through the browser's own DevTools session:
+ * `Target.getTargets` finds the worker as it is now (a restarted worker is a new target), and
+ * `Target.closeTarget` stops it. Never goes through a `Target` or `WebWorker` object that
+ * puppeteer kept from an earlier worker: a second stop through `target.worker()` hung.
+ */
+async function stopExtensionWorker(browser: Browser, extensionId: string): Promise<void> {
+  const prefix = `chrome-extension://${extensionId}/`;
+  const session = await browser.target().createCDPSession();
+  try {
+    const running = async () =>
+      (await session.send('Target.getTargets')).targetInfos.filter(
+        (t) => t.type === 'service_worker' && t.url.startsWith(prefix),
+      );
+    const workers = await running();
+    if (workers.length === 0) throw new Error('the service worker is not running');
+    for (const worker of workers) {
+      // A worker that stopped by itself meanwhile is already gone: nothing left to close.
+      await session
+        .send('Target.closeTarget', { targetId: worker.targetId })
+        .catch((error: unknown) => {
+          if (!/No target with given id/i.test(String(error))) throw error;
+        });
+    }
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      if ((await running()).length === 0) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('the service worker did not stop');
+  } finally {
+    await session.detach().catch(() => undefined);
+  }
 }
 
 /**
