@@ -3,6 +3,8 @@ import type { Flow, TokenInfo } from '@/lib/analysis/types';
 import { verifyAnalysis } from '@/lib/tokens/verify';
 import { describeClaimTime } from '@/lib/view/time';
 import { useStore } from './context';
+import { FetchKeysSwitch } from './FetchKeysSwitch';
+import { useSettings } from './use-settings';
 
 const TIME_CLAIMS = ['exp', 'iat', 'nbf', 'auth_time'];
 
@@ -22,12 +24,17 @@ export function TokensView({ flow }: { flow: Flow }) {
 /**
  * The tokens, and a Verify button: it fetches each issuer's discovery document and JWKS (the
  * only requests the extension makes of its own, and only when asked) and checks signatures.
+ * With "Fetch keys to verify signatures" off (or until the settings are loaded) it fetches
+ * nothing: the button is disabled and says why.
  */
 function VerifiableTokens({ flow }: { flow: Flow }) {
   const [verified, setVerified] = useState<{ flowId: string; tokens: TokenInfo[] } | null>(null);
   const [busy, setBusy] = useState(false);
+  const settings = useSettings();
+  const mayFetch = settings?.fetchKeysToVerify === true;
   const tokens = verified?.flowId === flow.id ? verified.tokens : flow.tokens;
   const verify = async () => {
+    if (!mayFetch) return;
     setBusy(true);
     try {
       const result = await verifyAnalysis(
@@ -53,12 +60,21 @@ function VerifiableTokens({ flow }: { flow: Flow }) {
         <button
           type="button"
           data-testid="verify-tokens"
-          disabled={busy}
+          disabled={busy || !mayFetch}
+          aria-describedby="verify-note"
           onClick={() => void verify()}
         >
           {busy ? 'Verifying…' : 'Verify signatures'}
         </button>{' '}
-        <small>fetches each issuer's discovery document and JWKS</small>
+        <FetchKeysSwitch settings={settings} />{' '}
+        {settings && !mayFetch ? (
+          <small id="verify-note" data-testid="verify-off-reason">
+            Verifying needs each issuer's discovery document and JWKS; fetching them is switched
+            off, so the extension makes no request and the signatures stay unverified.
+          </small>
+        ) : (
+          <small id="verify-note">fetches each issuer's discovery document and JWKS</small>
+        )}
       </p>
       {tokens.map((t, i) => (
         <TokenCard key={i} token={t} />

@@ -11,7 +11,10 @@ export interface ExtensionBrowser {
   extensionId: string;
   /** The panel page opened as an ordinary extension tab (all tabs, or one tab with ?tabId=). */
   openPanelPage(query?: string): Promise<Page>;
-  /** Stops the extension's service worker, as Chrome does to an idle one. */
+  /**
+   * Stops the extension's service worker, as Chrome does to an idle one, and waits until Chrome
+   * no longer lists it. Safe to call again and again: each call looks the worker up afresh.
+   */
   stopServiceWorker(): Promise<void>;
   close(): Promise<void>;
 }
@@ -55,35 +58,65 @@ export async function launchChromiumWithExtension(
       return page;
     },
     async stopServiceWorker() {
-      const target = await browser.waitForTarget(
-        (t) =>
-          t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${extensionId}/`),
-      );
-      const sw = await target.worker();
-      await sw?.close();
-      // Wait until Chrome no longer lists it: the worker is really gone.
-      const deadline = Date.now() + 10_000;
-      while (Date.now() < deadline) {
-        const alive = browser
-          .targets()
-          .some(
-            (t) =>
-              t.type() === 'service_worker' &&
-              t.url().startsWith(`chrome-extension://${extensionId}/`),
-          );
-        if (!alive) return;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error('the service worker did not stop');
+      await stopExtensionWorker(browser, extensionId);
     },
     close: () => browser.close(),
   };
 }
 
 /**
+ * Stops the extension's running service worker through the browser's own DevTools session:
+ * `Target.getTargets` finds the worker as it is now (a restarted worker is a new target), and
+ * `Target.closeTarget` stops it. Never goes through a `Target` or `WebWorker` object that
+ * puppeteer kept from an earlier worker: a second stop through `target.worker()` hung.
+ */
+async function stopExtensionWorker(browser: Browser, extensionId: string): Promise<void> {
+  const prefix = `chrome-extension://${extensionId}/`;
+  const session = await browser.target().createCDPSession();
+  try {
+    const running = async () =>
+      (await session.send('Target.getTargets')).targetInfos.filter(
+        (t) => t.type === 'service_worker' && t.url.startsWith(prefix),
+      );
+    const close = async () => {
+      for (const worker of await running()) {
+        // A worker that stopped by itself meanwhile is already gone: nothing left to close.
+        await session
+          .send('Target.closeTarget', { targetId: worker.targetId })
+          .catch((error: unknown) => {
+            if (!/No target with given id/i.test(String(error))) throw error;
+          });
+      }
+    };
+    if ((await running()).length === 0) throw new Error('the service worker is not running');
+    await close();
+    // An event can wake the worker right away (a new start, which is fine), and a close soon after
+    // launch was sometimes ignored: close again every 2 s until Chrome lists none.
+    const deadline = Date.now() + 20_000;
+    let lastClose = Date.now();
+    while (Date.now() < deadline) {
+      const left = await running();
+      if (left.length === 0) return;
+      if (Date.now() - lastClose >= 2_000) {
+        await close();
+        lastClose = Date.now();
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(
+      `the service worker did not stop: ${JSON.stringify(await running().catch(() => []))}`,
+    );
+  } finally {
+    await session.detach().catch(() => undefined);
+  }
+}
+
+/**
  * Waits until the worker has registered its webRequest listeners. Chrome decides at the start of
  * each request whether 'extraHeaders' listeners see it: a page loaded before that shows no
- * Cookie or Set-Cookie, which is the browser's rule, not a capture bug.
+ * Cookie or Set-Cookie, which is the browser's rule, not a capture bug. Also waits until the
+ * freshly installed worker is activated: a stop right after launch was sometimes ignored (in 3
+ * of 12 runs), and never once the test waited for activation (6 of 6).
  */
 async function waitForListeners(target: Target): Promise<void> {
   const worker = await target.worker();
@@ -92,7 +125,8 @@ async function waitForListeners(target: Target): Promise<void> {
     const ready = await worker
       ?.evaluate(
         `Boolean(globalThis.chrome?.webRequest?.onCompleted.hasListeners() &&
-          globalThis.chrome?.cookies?.onChanged.hasListeners())`,
+          globalThis.chrome?.cookies?.onChanged.hasListeners() &&
+          globalThis.registration?.active?.state === 'activated')`,
       )
       .catch(() => false);
     if (ready === true) return;
