@@ -107,7 +107,10 @@ export class Recorder {
     this.#whenReady(() => {
       if (!this.#recording) return;
       this.#cookieCounter += 1;
-      const id = `${time.toString(36)}.${this.#cookieCounter.toString(36)}.${randomSuffix()}`;
+      // The counter is padded: IndexedDB lists changes of the same millisecond by id, and "z"
+      // must come before "10".
+      const count = this.#cookieCounter.toString(36).padStart(8, '0');
+      const id = `${time.toString(36)}.${count}.${randomSuffix()}`;
       this.#cookieWriter.add(toCookieEvent(change, time, id));
     });
   }

@@ -86,6 +86,16 @@ describe('Recorder', () => {
     expect((await store.cookieEvents()).map((e) => [e.cookie.name, e.time])).toEqual([['sid', 5]]);
   });
 
+  it('keeps cookie changes of the same millisecond in the order they came, past 36 of them', async () => {
+    const store = makeStore();
+    const recorder = new Recorder({ store, setting, now: () => 5, batchDelayMs: 1 });
+    await recorder.ready;
+    const names = Array.from({ length: 40 }, (_, i) => `c${i}`);
+    for (const name of names) recorder.handleCookieChange(cookieChange(name));
+    await recorder.flush();
+    expect((await store.cookieEvents()).map((e) => e.cookie.name)).toEqual(names);
+  });
+
   it('sends a panel what is stored for its tab, then live additions for that tab only', async () => {
     const store = makeStore();
     const recorder = new Recorder({ store, setting, now: () => 5, batchDelayMs: 1 });
