@@ -1,6 +1,7 @@
 import { FlowList } from './FlowList';
 import { FlowView } from './FlowView';
 import { HopDetails } from './HopDetails';
+import { HostAccess } from './HostAccess';
 import { Notices } from './Notices';
 import { SourceNotes } from './SourceNotes';
 import { Toolbar } from './Toolbar';
@@ -11,6 +12,7 @@ export function App() {
       <Toolbar />
       <Notices />
       <SourceNotes />
+      <HostAccess />
       <main class="main">
         <FlowList />
         <div class="center">

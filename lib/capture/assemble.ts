@@ -128,11 +128,14 @@ export class ExchangeAssembler {
     return [...this.#inFlight.values()].map((s) => s.current);
   }
 
-  /** Closes every hop still open (as incomplete) and returns them; for shutdown or pause. */
+  /**
+   * Closes every hop still open (as incomplete) and returns them; for shutdown or pause. A hop
+   * known only from the previous hop's redirect, of which the browser reported nothing, is
+   * dropped rather than returned: with host access limited to chosen sites the browser reports
+   * nothing of a redirect to another site, and the redirect target is already on the previous hop.
+   */
   drain(now: number): Exchange[] {
-    return [...this.#inFlight.entries()].map(([id, s]) =>
-      this.#close(id, s, now, INCOMPLETE_ERROR),
-    );
+    return [...this.#inFlight.entries()].flatMap(([id, s]) => this.#closeUnlessUnseen(id, s, now));
   }
 
   #isIgnored(input: WebRequestEvent): boolean {
@@ -178,9 +181,19 @@ export class ExchangeAssembler {
     const evicted: Exchange[] = [];
     while (this.#inFlight.size >= this.#maxPending) {
       const [oldestId, oldest] = this.#inFlight.entries().next().value as [string, RequestState];
-      evicted.push(this.#close(oldestId, oldest, oldest.current.startedAt, INCOMPLETE_ERROR));
+      evicted.push(...this.#closeUnlessUnseen(oldestId, oldest, oldest.current.startedAt));
     }
     return evicted;
+  }
+
+  /** Closes a hop as incomplete; drops one the browser never reported (see drain()). */
+  #closeUnlessUnseen(requestId: string, state: RequestState, end: number): Exchange[] {
+    const hop = state.current;
+    if (state.openedByRedirect && hop.status === 0 && hop.timings.sent === undefined) {
+      this.#inFlight.delete(requestId);
+      return [];
+    }
+    return [this.#close(requestId, state, end, INCOMPLETE_ERROR)];
   }
 }
 

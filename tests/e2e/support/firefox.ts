@@ -3,6 +3,8 @@ import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 
 /** The test build (`wxt build -b firefox --mode e2e`): its background opens the panel page. */
 export const FIREFOX_BUILD = path.resolve('.output/firefox-mv2-e2e');
+/** The least-privilege test build (`--mode e2e-on-request`): no site access at install. */
+export const FIREFOX_ON_REQUEST_BUILD = path.resolve('.output/firefox-mv2-e2e-on-request');
 const FIREFOX = process.env['FIREFOX_BIN'] ?? '/usr/bin/firefox-esr';
 const GECKO_ID = 'session-tracer@session-tracer.dev';
 /** A fixed moz-extension:// host, so that tests know the panel's URL. */
@@ -17,16 +19,19 @@ export interface FirefoxExtensionBrowser {
 }
 
 /** Firefox ESR from apt over WebDriver BiDi, with the built extension installed. */
-export async function launchFirefoxWithExtension(): Promise<FirefoxExtensionBrowser> {
+export async function launchFirefoxWithExtension(
+  options: { build?: string; prefs?: Record<string, unknown> } = {},
+): Promise<FirefoxExtensionBrowser> {
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX,
     headless: true,
     extraPrefsFirefox: {
       'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: FIREFOX_UUID }),
+      ...options.prefs,
     },
   });
-  await browser.installExtension(FIREFOX_BUILD);
+  await browser.installExtension(options.build ?? FIREFOX_BUILD);
   return {
     browser,
     extensionId: FIREFOX_UUID,

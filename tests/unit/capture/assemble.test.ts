@@ -312,6 +312,44 @@ describe('ExchangeAssembler', () => {
     expect(assembler.pending()).toEqual([]);
   });
 
+  it('drain() drops a redirect target the browser reported nothing of (a site not granted)', () => {
+    const assembler = new ExchangeAssembler();
+    assembler.push({ event: 'beforeRequest', details: base() });
+    const [first] = assembler.push({
+      event: 'beforeRedirect',
+      details: {
+        ...response(302, [{ name: 'Location', value: 'http://auth.localhost/authorize' }]),
+        redirectUrl: 'http://auth.localhost/authorize',
+      },
+    });
+    expect(first?.redirectUrl).toBe('http://auth.localhost/authorize');
+    // Another request, still open, that the browser did report: it is kept, as incomplete.
+    assembler.push({ event: 'beforeRequest', details: base({ requestId: '202' }) });
+    expect(assembler.drain(99).map((e) => [e.requestId, e.url, e.error])).toEqual([
+      ['202', 'http://app.localhost/account', INCOMPLETE_ERROR],
+    ]);
+    expect(assembler.pending()).toEqual([]);
+  });
+
+  it('drain() keeps a redirect target the browser reported part of', () => {
+    const assembler = new ExchangeAssembler();
+    assembler.push({ event: 'beforeRequest', details: base() });
+    assembler.push({
+      event: 'beforeRedirect',
+      details: { ...response(302), redirectUrl: 'http://auth.localhost/authorize' },
+    });
+    assembler.push({
+      event: 'sendHeaders',
+      details: {
+        ...base({ url: 'http://auth.localhost/authorize', timeStamp: 5 }),
+        requestHeaders: [],
+      },
+    });
+    expect(assembler.drain(99).map((e) => [e.url, e.error])).toEqual([
+      ['http://auth.localhost/authorize', INCOMPLETE_ERROR],
+    ]);
+  });
+
   it('decodes binary header values', () => {
     const [hop] = run([
       { event: 'beforeRequest', details: base() },
