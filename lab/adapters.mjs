@@ -27,8 +27,10 @@ async function retryAcrossNavigation(read, waitForDocument) {
       return await read();
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      // Firefox (BiDi) says "cross-origin object" when asked into a document being replaced.
-      if (attempt >= 50 || !/context|navigat|detached|cross-origin/i.test(message)) throw err;
+      // Firefox (BiDi) says "cross-origin object" when asked into a document being replaced, and
+      // "no such handle" when an element it found belonged to the document just replaced.
+      if (attempt >= 50 || !/context|navigat|detached|cross-origin|no such handle/i.test(message))
+        throw err;
       // The old document may still count as loaded until the new one commits: pause first.
       await new Promise((resolve) => setTimeout(resolve, 100));
       await waitForDocument().catch(() => undefined);
