@@ -2,6 +2,7 @@ import { ClearButton } from './ClearButton';
 import { ExportMenu } from './ExportMenu';
 import { ImportButton } from './ImportButton';
 import { useStore } from './context';
+import { SearchBox } from './SearchBox';
 
 /** Record/pause, clear, import, search and filters, and what the panel is following. */
 export function Toolbar() {
@@ -46,14 +47,7 @@ export function Toolbar() {
         />{' '}
         login-related only
       </label>
-      <input
-        type="search"
-        data-testid="search"
-        placeholder="Search hops (status:302 host:auth method:post)"
-        aria-label="Search hops"
-        value={store.search.value}
-        onInput={(e) => (store.search.value = e.currentTarget.value)}
-      />
+      <SearchBox />
       <span class="scope" data-testid="scope">
         {live ? scope : 'File'}
       </span>

@@ -108,6 +108,25 @@ describe('the viewer', () => {
     const rows = await page.$$eval('[data-testid="exchange-row"]', (els) => els.length);
     expect(rows).toBeGreaterThan(10);
     expect(rows).toBeLessThan(200);
+    // The search narrows the 10,000 hops (once typing pauses).
+    await page.bringToFront();
+    await page.type('[data-testid="search"]', 'status:302');
+    await page.waitForFunction(
+      () => {
+        const rows = [...document.querySelectorAll<HTMLElement>('[data-testid="exchange-row"]')];
+        return rows.length > 0 && rows.every((r) => r.dataset['status'] === '302');
+      },
+      { polling: 100, timeout: 15_000 },
+    );
+    await page.click('[data-testid="search"]', { count: 3 });
+    await page.keyboard.press('Backspace');
+    await page.waitForFunction(
+      () =>
+        [...document.querySelectorAll<HTMLElement>('[data-testid="exchange-row"]')].some(
+          (r) => r.dataset['status'] !== '302',
+        ),
+      { polling: 100, timeout: 15_000 },
+    );
     // Scrolled to the middle, the list still renders only what is in view.
     await page.$eval('[data-testid="exchange-list"]', (el) => (el.scrollTop = el.scrollHeight / 2));
     await new Promise((r) => setTimeout(r, 200));
