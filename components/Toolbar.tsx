@@ -56,6 +56,9 @@ export function Toolbar() {
         data-testid="exchange-count"
         data-exchanges={store.exchanges.value.length}
         data-cookie-events={store.cookieEvents.value.length}
+        // What the analysis shown covers, and whether a newer one is on its way (test hooks).
+        data-analyzed-exchanges={analysis.source.exchanges}
+        data-analyzing={String(store.analyzing.value || store.unanalyzed.value > 0)}
       >
         {store.exchanges.value.length} hops · {store.cookieEvents.value.length} cookie changes ·{' '}
         {analysis.flows.length} flows

@@ -18,7 +18,27 @@ export async function shownFlows(target: Target): Promise<ShownFlow[]> {
   );
 }
 
-/** Waits until the flow list shows `kinds` (in order), then returns the flows. */
+/**
+ * The records the panel lists and what its analysis covers: the analysis is current when it
+ * covers every listed hop and no newer one is on its way.
+ */
+async function analysisState(target: Target): Promise<{ current: boolean; records: string }> {
+  return target
+    .$eval('[data-testid="exchange-count"]', (el) => {
+      const d = (el as HTMLElement).dataset;
+      return {
+        current: d['analyzing'] === 'false' && d['analyzedExchanges'] === d['exchanges'],
+        records: `${d['exchanges']}/${d['cookieEvents']}`,
+      };
+    })
+    .catch(() => ({ current: false, records: '' }));
+}
+
+/**
+ * Waits until the flow list shows `kinds` (in order), with the analysis of every hop listed, and
+ * the records have stopped changing for a moment (the last cookie changes of a login may come
+ * after its last hop); then returns the flows.
+ */
 export async function waitForFlows(
   target: Target,
   kinds: string[],
@@ -26,14 +46,18 @@ export async function waitForFlows(
 ): Promise<ShownFlow[]> {
   const deadline = Date.now() + timeoutMs;
   let flows: ShownFlow[] = [];
+  let settled = '';
   while (Date.now() < deadline) {
     flows = await shownFlows(target);
-    if (
+    const state = await analysisState(target);
+    const ready =
       JSON.stringify(flows.map((f) => f.kind)) === JSON.stringify(kinds) &&
-      flows.every((f) => f.outcome !== 'incomplete')
-    )
-      return flows;
-    await new Promise((r) => setTimeout(r, 150));
+      flows.every((f) => f.outcome !== 'incomplete') &&
+      state.current;
+    // Ready twice in a row with the same records: nothing arrived in between.
+    if (ready && settled === state.records) return flows;
+    settled = ready ? state.records : '';
+    await new Promise((r) => setTimeout(r, 300));
   }
   throw new Error(`the panel shows flows ${JSON.stringify(flows)}, not ${JSON.stringify(kinds)}`);
 }
