@@ -119,15 +119,16 @@ export function createPanelStore(options: PanelStoreOptions) {
   let port: TypedPort<BackgroundMessages, PanelMessages> | undefined;
   let closed = false;
 
-  const mergeExchanges = (added: Exchange[]) => {
+  /** Merges hops into the list; `workerHasThem` for a file the worker imported itself. */
+  const mergeExchanges = (added: Exchange[], workerHasThem = false) => {
     if (added.length === 0) return;
-    sync?.add(added, []);
+    if (!workerHasThem) sync?.add(added, []);
     // New hops usually come after the others: appended, not sorted again (100,000 hops).
     exchanges.value = mergeById(exchangesById, exchanges.value, added, (e) => e.id, byStart);
   };
-  const mergeCookieEvents = (added: CookieEvent[]) => {
+  const mergeCookieEvents = (added: CookieEvent[], workerHasThem = false) => {
     if (added.length === 0) return;
-    sync?.add([], added);
+    if (!workerHasThem) sync?.add([], added);
     cookieEvents.value = mergeById(
       cookieEventsById,
       cookieEvents.value,
@@ -205,13 +206,11 @@ export function createPanelStore(options: PanelStoreOptions) {
         warnings: result.warnings,
         responseBodies: result.responseBodies,
       };
-      mergeExchanges(result.exchanges);
-      mergeCookieEvents(result.cookieEvents);
       // The worker imported it and keeps its records: nothing to send back.
-      if (analyzed && sync) {
-        sync.forget();
-        sync.showFile(analyzed, pending);
-      }
+      const workerHasThem = analyzed !== undefined && sync !== undefined;
+      mergeExchanges(result.exchanges, workerHasThem);
+      mergeCookieEvents(result.cookieEvents, workerHasThem);
+      if (analyzed && sync) sync.showFile(analyzed, pending);
       loaded.value = true;
     });
     // Show the first flow once the file is analysed (at once when it already is).
@@ -305,11 +304,10 @@ export function createPanelStore(options: PanelStoreOptions) {
       // Another file, or the recording, may be shown by now.
       if (!file || generation !== fileGeneration) return;
       batch(() => {
-        mergeExchanges(file.exchanges);
-        mergeCookieEvents(file.cookieEvents);
-        source.value = { ...source.value, responseBodies: file.responseBodies };
         // The worker has these records already.
-        sync?.forget();
+        mergeExchanges(file.exchanges, true);
+        mergeCookieEvents(file.cookieEvents, true);
+        source.value = { ...source.value, responseBodies: file.responseBodies };
       });
     },
     /** Leaves a file and shows the recording again. */

@@ -126,11 +126,6 @@ export function createAnalysisSync(options: {
       });
       schedule();
     },
-    /** Records the worker has already (a file's, which it imported). */
-    forget() {
-      unsent.exchanges = [];
-      unsent.cookieEvents = [];
-    },
   };
 }
 
